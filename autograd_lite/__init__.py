@@ -1,0 +1,37 @@
+"""autograd_lite: a tiny, exact, fast reverse-mode automatic differentiation engine.
+
+`Value` is a scalar and `Tensor` a NumPy array; both record every operation into a
+graph, each op carries its local derivative (from the one table in `rules.py`), and
+`backward()` applies the chain rule in reverse topological order.
+
+Example:
+    >>> import autograd_lite as ag
+    >>> x = ag.Value(3.0)
+    >>> y = ag.exp(x**2)          # dy/dx = 2x e^(x^2)
+    >>> y.backward()
+    >>> round(x.grad, 1)
+    48618.5
+"""
+
+from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .tensor import Tensor
+from .value import Value
+
+__all__ = [
+    "Tensor",
+    "Value",
+    "abs",
+    "cos",
+    "enable_grad",
+    "exp",
+    "is_grad_enabled",
+    "log",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tanh",
+]
+__version__ = "0.1.0"

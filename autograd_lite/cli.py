@@ -1,0 +1,44 @@
+"""The `autograd-lite` command line (also `python -m autograd_lite`).
+
+Each subcommand lives in its own module under `commands/`, with `add_parser` and `run`.
+Usage errors exit with code 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .commands import demo
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="autograd-lite",
+        description="Exact derivatives and the chain rule made visible.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (demo,):
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 success, 2 usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"autograd-lite {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: reported in one line with exit code 2."""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

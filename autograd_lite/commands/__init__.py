@@ -1,0 +1,1 @@
+"""Subcommands of `autograd-lite`, one module each (`add_parser` and `run`)."""

@@ -1,0 +1,348 @@
+"""`Value`: a scalar node of the computation graph, and its backward pass.
+
+Every operation on Values returns a new Value that remembers its inputs (`_parents`),
+its op (`_op`, a `Rule` from `rules.py`) and, for `x ** c`, the constant (`_ctx`).
+`backward()` walks the graph output-first and applies the chain rule at every node:
+
+$$\\frac{\\partial L}{\\partial x} \\mathrel{+}= \\frac{\\partial L}{\\partial out}
+\\cdot \\frac{\\partial out}{\\partial x}$$
+
+that is, `x.grad += g * local`, with `g` the upstream gradient and `local` the rule's
+partial derivative. Nodes point only to their inputs, so a graph that is no longer
+referenced is freed at once by reference counting.
+"""
+
+from __future__ import annotations
+
+import numbers
+from contextlib import nullcontext
+from typing import Any
+
+from . import rules as R
+from .grad_mode import _State, enable_grad
+from .graph import topological_order
+
+Number = int | float
+_new = object.__new__
+
+
+def _node(data: float, op: R.Rule, parents: tuple[Value, ...], ctx: Any = None) -> Value:
+    """Make the output of an op, recording the graph unless grad mode is off."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _State.enabled:
+        out._parents = parents
+        out._op = op
+    else:
+        out._parents = ()
+        out._op = None
+    out._ctx = ctx
+    return out
+
+
+def _mix_error(op: str, other: object) -> TypeError:
+    kind = type(other).__name__
+    if kind == "Tensor":
+        hint = (
+            "a Value holds one number and a Tensor an array; turn the Value into a Tensor "
+            "with ag.Tensor(v.data), or the one-element Tensor into a number with t.item()"
+        )
+    else:
+        hint = "a Value combines with Values and numbers (int, float); for arrays use ag.Tensor"
+    return TypeError(f"{op}: cannot combine a Value with {kind} {other!r:.60}; {hint}")
+
+
+def _lift(other: object, op: str) -> Value:
+    """Turn a plain number into a constant leaf; refuse anything else."""
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, numbers.Real) and not isinstance(other, bool):
+        return Value(float(other))
+    raise _mix_error(op, other)
+
+
+class Value:
+    """A scalar that records the operations applied to it, for reverse-mode autodiff.
+
+    Args:
+        data: the number (int, float or a NumPy scalar); stored as a Python float.
+        label: a name shown by the visualizer and in error messages.
+
+    Attributes:
+        data: the value, a Python float.
+        grad: $\\partial L / \\partial$ this node after `L.backward()`; 0.0 before.
+        label: the name given, or "".
+
+    Example:
+        >>> import autograd_lite as ag
+        >>> x = ag.Value(3.0, label="x")
+        >>> y = x * x + 2 * x        # dy/dx = 2x + 2
+        >>> y.backward()
+        >>> x.grad
+        8.0
+    """
+
+    __slots__ = ("_ctx", "_op", "_parents", "data", "grad", "label")
+    __array_ufunc__ = None  # NumPy scalars defer to our operators: np.float64(2) * v is a Value
+
+    data: float
+    grad: Any  # a float, or a Value after backward(create_graph=True)
+    label: str
+    _parents: tuple[Value, ...]
+    _op: R.Rule | None
+    _ctx: Any
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if isinstance(data, Value):
+            data = data.data
+        elif not isinstance(data, numbers.Real) or isinstance(data, bool):
+            raise TypeError(
+                f"Value: expected a real number, got {type(data).__name__} {data!r:.60}; "
+                "for arrays use ag.Tensor"
+            )
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._parents = ()
+        self._op = None
+        self._ctx = None
+
+    # ------------------------------------------------------------ ops, each one Rule
+    def _unary(self, rule: R.Rule, c: Any = None) -> Value:
+        """Apply a one-input rule (with its constant `c`, for `x ** c`)."""
+        data = rule.scalar(self.data) if c is None else rule.scalar(self.data, c)  # type: ignore[misc]
+        return _node(data, rule, (self,), c)
+
+    def _binary(self, rule: R.Rule, y: Value) -> Value:
+        """Apply a two-input rule to this node and `y`."""
+        return _node(rule.scalar(self.data, y.data), rule, (self, y))  # type: ignore[misc]
+
+    def __add__(self, other: Value | Number) -> Value:
+        """$x + y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = 1$."""
+        y = other if type(other) is Value else _lift(other, "add")
+        return _node(self.data + y.data, R.ADD, (self, y))
+
+    def __radd__(self, other: Number) -> Value:
+        return _lift(other, "add").__add__(self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        """$x - y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = -1$."""
+        y = other if type(other) is Value else _lift(other, "sub")
+        return _node(self.data - y.data, R.SUB, (self, y))
+
+    def __rsub__(self, other: Number) -> Value:
+        return _lift(other, "sub").__sub__(self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        """$x y$: $\\partial/\\partial x = y$, $\\partial/\\partial y = x$."""
+        y = other if type(other) is Value else _lift(other, "mul")
+        return _node(self.data * y.data, R.MUL, (self, y))
+
+    def __rmul__(self, other: Number) -> Value:
+        return _lift(other, "mul").__mul__(self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        """$x / y$: $\\partial/\\partial x = 1/y$, $\\partial/\\partial y = -x/y^2$."""
+        y = other if type(other) is Value else _lift(other, "div")
+        return self._binary(R.DIV, y)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _lift(other, "div").__truediv__(self)
+
+    def __neg__(self) -> Value:
+        """$-x$: $\\partial/\\partial x = -1$."""
+        return _node(-self.data, R.NEG, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, other: Value | Number) -> Value:
+        """$x^c$ for a number c ($\\partial/\\partial x = c x^{c-1}$), or $x^y$ for a Value y.
+
+        For a Value exponent, $\\partial x^y/\\partial y = x^y \\log x$, defined for x > 0.
+        """
+        if type(other) is Value:
+            return self._binary(R.POWV, other)
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            return self._unary(R.POW, float(other))
+        raise _mix_error("pow", other)
+
+    def __rpow__(self, other: Number) -> Value:
+        """$c^x$ for a number c: $\\partial/\\partial x = c^x \\log c$ (c > 0)."""
+        return _lift(other, "pow")._binary(R.POWV, self)
+
+    def exp(self) -> Value:
+        """$e^x$: $\\partial/\\partial x = e^x$."""
+        return self._unary(R.EXP)
+
+    def log(self) -> Value:
+        """$\\ln x$ for x > 0: $\\partial/\\partial x = 1/x$.
+
+        Raises:
+            ValueError: x <= 0, naming the value.
+        """
+        return self._unary(R.LOG)
+
+    def tanh(self) -> Value:
+        """$\\tanh x$: $\\partial/\\partial x = 1 - \\tanh^2 x$."""
+        return self._unary(R.TANH)
+
+    def sigmoid(self) -> Value:
+        """$\\sigma(x) = 1/(1+e^{-x})$: $\\partial/\\partial x = \\sigma(x)(1-\\sigma(x))$.
+
+        Computed without overflow for any x (no exp of a large positive number).
+        """
+        return self._unary(R.SIGMOID)
+
+    def relu(self) -> Value:
+        """$\\max(x, 0)$: $\\partial/\\partial x = 1$ for x > 0, else 0 (also at x = 0)."""
+        return self._unary(R.RELU)
+
+    def sin(self) -> Value:
+        """$\\sin x$: $\\partial/\\partial x = \\cos x$."""
+        return self._unary(R.SIN)
+
+    def cos(self) -> Value:
+        """$\\cos x$: $\\partial/\\partial x = -\\sin x$."""
+        return self._unary(R.COS)
+
+    def sqrt(self) -> Value:
+        """$\\sqrt{x}$ for x >= 0: $\\partial/\\partial x = 1/(2\\sqrt{x})$.
+
+        Raises:
+            ValueError: x < 0, naming the value.
+        """
+        return self._unary(R.SQRT)
+
+    def abs(self) -> Value:
+        """$|x|$: $\\partial/\\partial x = \\mathrm{sign}(x)$, taken as 0 at x = 0."""
+        return self._unary(R.ABS)
+
+    def __abs__(self) -> Value:
+        return self._unary(R.ABS)
+
+    # ------------------------------------------------------------ comparisons and conversion
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < float(other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= float(other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > float(other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= float(other)
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        label = f"{self.label!r}, " if self.label else ""
+        grad = self.grad
+        shown = f"{grad:.6g}" if type(grad) is float else f"Value({grad.data:.6g})"
+        return f"Value({label}data={self.data:.6g}, grad={shown})"
+
+    # ------------------------------------------------------------ backward
+    def backward(self, create_graph: bool = False) -> None:
+        """Apply the chain rule from this node to every node it depends on.
+
+        Seeds $\\partial L/\\partial L = 1$ at this node, then visits the graph in
+        reverse topological order, adding `g * local` to each input's `.grad`. Every
+        node keeps its `.grad`. A second call adds the same gradients again
+        (accumulation, as in PyTorch); reset with `zero_grad()` on a model or by hand.
+
+        Args:
+            create_graph: make every `.grad` a Value recorded as a graph of its own,
+                so it can be differentiated again (higher-order derivatives).
+
+        Example:
+            >>> import autograd_lite as ag
+            >>> x = ag.Value(2.0)
+            >>> y = x ** 3
+            >>> y.backward(create_graph=True)
+            >>> dydx = x.grad          # 3x^2 = 12, itself a Value
+            >>> x.grad = 0.0
+            >>> dydx.backward()
+            >>> x.grad                 # d2y/dx2 = 6x = 12
+            12.0
+        """
+        order = topological_order(self)
+        if create_graph:
+            grads = gradients(self, order, create_graph=True)
+            for node in order:
+                if node in grads:
+                    node.grad = node.grad + grads[node]
+            return
+        # Each pass adds only its own contribution: grads left by an earlier pass are set
+        # aside, or they would be pushed through the graph a second time.
+        previous = [node.grad for node in order]
+        accumulated = any(previous)
+        if accumulated:
+            for node in order:
+                node.grad = 0.0
+        self.grad = 1.0
+        try:
+            for node in order:
+                op = node._op
+                if op is None:
+                    continue
+                g = node.grad
+                parents = node._parents
+                x = parents[0]
+                partials = op.partials
+                if len(parents) == 2:
+                    y = parents[1]
+                    x.grad += g * partials[0](x.data, y.data, node.data)
+                    y.grad += g * partials[1](x.data, y.data, node.data)
+                else:
+                    x.grad += g * partials[0](x.data, node._ctx, node.data)
+        except ZeroDivisionError:
+            raise ZeroDivisionError(
+                f"backward: the derivative of {op.name} ({op.expr}) is infinite at "
+                f"x = {x.data!r}; its formula {op.formulas} divides by zero there"
+            ) from None
+        finally:
+            if accumulated:
+                for node, before in zip(order, previous):
+                    node.grad += before
+
+
+def gradients(
+    root: Value, order: list[Value] | None = None, create_graph: bool = False
+) -> dict[Value, Any]:
+    """Return $\\partial root/\\partial n$ for every node n, without touching any `.grad`.
+
+    The general backward loop: gradients live in a dict, and with `create_graph=True`
+    every one of them is a Value recorded as a graph (so it can be differentiated again).
+    Used by `backward(create_graph=True)` and by the derivatives toolkit.
+    """
+    if order is None:
+        order = topological_order(root)
+    grads: dict[Value, Any] = {root: Value(1.0) if create_graph else 1.0}
+    with enable_grad() if create_graph else nullcontext():
+        for node in order:
+            op = node._op
+            if op is None or node not in grads:
+                continue
+            g = grads[node]
+            parents = node._parents
+            x = parents[0]
+            if create_graph:
+                xs: tuple[Any, Any, Any] = (
+                    x,
+                    parents[1] if len(parents) == 2 else node._ctx,
+                    node,
+                )
+            else:
+                second = parents[1].data if len(parents) == 2 else node._ctx
+                xs = (x.data, second, node.data)
+            for parent, partial in zip(parents, op.partials):
+                local = partial(*xs)
+                contribution = g if type(local) is float and local == 1.0 else g * local
+                grads[parent] = grads[parent] + contribution if parent in grads else contribution
+    return grads

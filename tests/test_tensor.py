@@ -1,0 +1,238 @@
+"""Tensor: broadcasting, matmul, reductions, indexing, dtypes, the graph's lifetime, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Tensor
+
+rng = np.random.default_rng(0)
+
+
+def leaf(*shape: int, dtype: type = np.float64) -> Tensor:
+    return Tensor(rng.normal(size=shape).astype(dtype), requires_grad=True)
+
+
+def test_broadcast_gradient_sums_back_to_each_shape() -> None:
+    x, b = leaf(4, 3), leaf(3)
+    c = leaf(4, 1)
+    ((x + b) * c).sum().backward()
+    np.testing.assert_allclose(b.grad, c.data.sum() * np.ones(3))
+    np.testing.assert_allclose(c.grad, (x.data + b.data).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(x.grad, np.broadcast_to(c.data, (4, 3)))
+
+
+@pytest.mark.parametrize(
+    ("sx", "sy"),
+    [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
+     ((3,), (5, 3, 4)), ((5, 2, 3), (5, 3, 4)), ((5, 2, 3), (3,)), ((1, 2, 3), (5, 3, 2))],
+)  # fmt: skip
+def test_matmul_gradients_for_1d_2d_and_batched(sx, sy) -> None:  # type: ignore[no-untyped-def]
+    x, y = leaf(*sx), leaf(*sy)
+    out = x @ y
+    g = rng.normal(size=out.shape)
+    out.backward(g)
+    # Reference: d/dx sum(g * (x @ y)) by einsum-free brute force over unit vectors.
+    for t, other_first in ((x, True), (y, False)):
+        want = np.zeros(t.shape)
+        for i in np.ndindex(t.shape):
+            e = np.zeros(t.shape)
+            e[i] = 1.0
+            want[i] = np.sum(g * (np.matmul(e, y.data) if other_first else np.matmul(x.data, e)))
+        np.testing.assert_allclose(t.grad, want, atol=1e-12)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2), (2, 0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_sum_and_mean_over_any_axes(axis, keepdims) -> None:  # type: ignore[no-untyped-def]
+    x = leaf(2, 3, 4)
+    s = x.sum(axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(s.data, x.data.sum(axis=axis, keepdims=keepdims))
+    m = x.mean(axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(m.data, x.data.mean(axis=axis, keepdims=keepdims))
+    count = x.data.size / m.data.size
+    m.backward(np.ones(m.shape))
+    np.testing.assert_allclose(x.grad, np.full(x.shape, 1 / count))
+
+
+def test_max_ties_share_the_gradient_equally() -> None:
+    x = Tensor([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]], requires_grad=True)
+    x.max(axis=1).backward(np.array([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad, [[0, 0.5, 0.5], [5.0, 0, 5.0]])
+    y = Tensor([2.0, 2.0, 2.0, 1.0], requires_grad=True)
+    y.max().backward()
+    np.testing.assert_allclose(y.grad, [1 / 3, 1 / 3, 1 / 3, 0])
+    z = leaf(2, 3, 4)
+    assert z.max(axis=(0, 2), keepdims=True).shape == (1, 3, 1)
+
+
+def test_reshape_transpose_and_T() -> None:
+    x = leaf(2, 3, 4)
+    y = x.reshape(6, 4).T.reshape((2, 2, 6)).transpose(2, 0, 1)
+    assert y.shape == (6, 2, 2)
+    g = rng.normal(size=y.shape)
+    y.backward(g)
+    want = g.transpose(1, 2, 0).reshape(4, 6).T.reshape(2, 3, 4)
+    np.testing.assert_allclose(x.grad, want)
+
+
+def test_indexing_with_slices_integer_arrays_masks_and_repeats() -> None:
+    x = leaf(4, 3)
+    x[np.array([0, 0, 3, 0]), 1:].sum().backward()
+    want = np.zeros((4, 3))
+    want[0, 1:] = 3.0
+    want[3, 1:] = 1.0
+    np.testing.assert_allclose(x.grad, want)
+    x.grad = None
+    x[x.data > 0].sum().backward()
+    np.testing.assert_allclose(x.grad, (x.data > 0).astype(float))
+    x.grad = None
+    x[1].sum().backward()
+    np.testing.assert_allclose(x.grad, np.eye(4)[1][:, None] * np.ones((1, 3)))
+    x.grad = None
+    labels = Tensor(np.array([2, 0, 1, 2]))
+    x[np.arange(4), labels.data.astype(int)].sum().backward()
+    assert x.grad.sum() == 4.0
+    with pytest.raises(IndexError, match="integers"):
+        x[np.array([0.0, 1.0])]
+
+
+def test_softmax_and_log_softmax_are_finite_for_huge_logits() -> None:
+    logits = Tensor([[1000.0, -1000.0, 999.0], [-1000.0, -1001.0, -1000.0]], requires_grad=True)
+    ls = logits.log_softmax(axis=1)
+    shifted = logits.data - logits.data.max(axis=1, keepdims=True)
+    want = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(ls.data, want)
+    assert np.isfinite(ls.data).all()
+    ls[:, 0].sum().backward()
+    assert np.isfinite(logits.grad).all()
+    p = logits.softmax(axis=1)
+    np.testing.assert_allclose(p.data.sum(axis=1), 1.0)
+    np.testing.assert_allclose(logits.grad, np.eye(3)[[0, 0]] - p.data)
+
+
+def test_float32_stays_float32_including_grads() -> None:
+    x, W = leaf(5, 4, dtype=np.float32), leaf(4, 3, dtype=np.float32)
+    y = ((x @ W + 1.0) * 2).tanh().log_softmax().mean()
+    assert y.dtype == np.float32
+    y.backward()
+    assert x.grad.dtype == np.float32
+    assert W.grad.dtype == np.float32
+    assert Tensor([1, 2]).dtype == np.float64
+    assert Tensor([1, 2], dtype=np.float32).dtype == np.float32
+
+
+def test_leaf_and_non_leaf_grads_and_retain_grad() -> None:
+    x = leaf(3)
+    h = x * 2
+    h2 = h * 3
+    h2.retain_grad()
+    h2.sum().backward()
+    assert x.is_leaf
+    assert not h.is_leaf
+    assert h.grad is None
+    np.testing.assert_allclose(h2.grad, np.ones(3))
+    np.testing.assert_allclose(x.grad, np.full(3, 6.0))
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor([1.0]).retain_grad()
+
+
+def test_grads_accumulate_across_passes() -> None:
+    x = leaf(3)
+    for _ in range(3):
+        (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad, 6 * x.data)
+
+
+def test_released_graph_raises_and_retain_graph_keeps_it() -> None:
+    x = leaf(3)
+    y = (x.exp() * 2).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad, 4 * np.exp(x.data))
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_detach_item_numpy() -> None:
+    x = leaf(2)
+    d = (x * 2).detach()
+    assert not d.requires_grad
+    assert d.is_leaf
+    assert Tensor([[3.5]]).item() == 3.5
+    assert x.numpy() is x.data
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        x.item()
+
+
+def test_create_graph_gives_a_hessian_vector_product() -> None:
+    A = rng.normal(size=(3, 3))
+    A = A + A.T
+    x = Tensor(rng.normal(size=3), requires_grad=True)
+    f = (x @ Tensor(A) @ x) * 0.5 + x.sin().sum()  # grad = A x + cos x; H = A - diag(sin x)
+    f.backward(create_graph=True)
+    g = x.grad
+    assert isinstance(g, Tensor)
+    np.testing.assert_allclose(g.data, A @ x.data + np.cos(x.data))
+    v = rng.normal(size=3)
+    x.grad = None
+    (g * v).sum().backward()
+    np.testing.assert_allclose(x.grad, A @ v - np.sin(x.data) * v, atol=1e-12)
+
+
+def test_nan_follows_numpy_and_backward_still_runs() -> None:
+    x = Tensor([-1.0, 4.0], requires_grad=True)
+    with pytest.warns(RuntimeWarning):
+        y = x.log().sum()
+    assert np.isnan(y.data)
+    with pytest.warns(RuntimeWarning):
+        x.sqrt().sum().backward()
+    assert x.grad[1] == 0.25
+
+
+def test_bad_input_gets_a_clear_error() -> None:
+    with pytest.raises(TypeError, match=r"dtype <U1"):
+        Tensor(["a"])
+    with pytest.raises(TypeError, match="dtype object"):
+        Tensor(np.array([object()], dtype=object))
+    with pytest.raises(TypeError, match="cannot make an array"):
+        Tensor([[1.0], [2.0, 3.0]])
+    with pytest.raises(TypeError, match=r"ag.Tensor\(v.data\)"):
+        Tensor(ag.Value(1.0))
+    with pytest.raises(TypeError, match="floating-point"):
+        Tensor([1, 2], dtype=np.int64, requires_grad=True)
+    with pytest.raises(ValueError, match=r"add: shapes \(3,\) and \(4,\) do not broadcast"):
+        leaf(3) + leaf(4)
+    with pytest.raises(ValueError, match=r"matmul: shapes \(3, 2\) and \(3, 4\).*x.T @ W"):
+        leaf(3, 2) @ leaf(3, 4)
+    with pytest.raises(ValueError, match=r"matmul: shapes \(5, 3\) and \(4, 3\).*x @ W.T"):
+        leaf(5, 3) @ leaf(4, 3)
+    with pytest.raises(ValueError, match=r"grad can be omitted only .* shape \(3,\)"):
+        (leaf(3) * 2).backward()
+    with pytest.raises(ValueError, match=r"grad has shape \(2,\) but the tensor has shape \(3,\)"):
+        (leaf(3) * 2).backward(np.ones(2))
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        Tensor([1.0]).sum().backward()
+    with pytest.raises(ValueError, match=r"reshape: cannot reshape shape \(2, 3\)"):
+        leaf(2, 3).reshape(4)
+    with pytest.raises(ValueError, match="axis 2 is out of range"):
+        leaf(2, 3).sum(axis=2)
+    with pytest.raises(TypeError, match="mul: cannot combine a Tensor with str"):
+        leaf(2) * "a"
+
+
+def test_comparisons_return_arrays_and_hash_is_identity() -> None:
+    x = Tensor([1.0, 2.0])
+    np.testing.assert_array_equal(x > 1.5, [False, True])
+    np.testing.assert_array_equal(x == Tensor([1.0, 0.0]), [True, False])
+    assert len({x, Tensor([1.0, 2.0])}) == 2
+
+
+def test_numpy_on_the_left() -> None:
+    x = leaf(3)
+    y = np.ones(3) * x + np.float32(2) - np.arange(3.0) @ x
+    assert isinstance(y, Tensor)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, 1 - 3 * np.arange(3.0))
