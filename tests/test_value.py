@@ -139,7 +139,7 @@ def test_kinks_follow_the_documented_convention() -> None:
 def test_bad_input_names_what_was_given() -> None:
     with pytest.raises(TypeError, match=r"got str 'abc'"):
         Value("abc")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="ag.Tensor"):
+    with pytest.raises(TypeError, match=r"ag\.Tensor"):
         Value([1.0, 2.0])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"ag.Tensor\(v.data\)"):
         Value(1.0) + ag.Tensor([1.0])
