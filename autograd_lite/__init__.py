@@ -13,8 +13,12 @@ Example:
     48618.5
 """
 
+from . import data
+from .derivatives import grad, hessian, hvp, jacobian, value_and_grad
 from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .gradcheck import gradcheck
+from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
 
@@ -23,9 +27,16 @@ __all__ = [
     "Value",
     "abs",
     "cos",
+    "data",
+    "derivative",
     "enable_grad",
     "exp",
+    "grad",
+    "gradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
     "log",
     "no_grad",
     "relu",
@@ -33,5 +44,6 @@ __all__ = [
     "sin",
     "sqrt",
     "tanh",
+    "value_and_grad",
 ]
 __version__ = "0.1.0"

@@ -13,10 +13,11 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from . import rules as R
+from .taylor import Series
 from .tensor import Tensor
 from .value import Value
 
-T = TypeVar("T", Value, Tensor, np.ndarray)
+T = TypeVar("T", Value, Tensor, Series, np.ndarray)
 
 
 @overload
@@ -24,7 +25,7 @@ def _apply(rule: R.Rule, x: T) -> T: ...
 @overload
 def _apply(rule: R.Rule, x: float) -> float: ...
 def _apply(rule: R.Rule, x: Any) -> Any:
-    if isinstance(x, (Value, Tensor)):
+    if isinstance(x, (Value, Tensor, Series)):
         return x._unary(rule)
     if isinstance(x, np.ndarray):
         return rule.array(x)
