@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import demo
+from .commands import UsageError, demo, derivative
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exact derivatives and the chain rule made visible.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (demo,):
+    for module in (demo, derivative):
         module.add_parser(sub)
     return parser
 
@@ -36,9 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-class UsageError(Exception):
-    """Bad input on the command line: reported in one line with exit code 2."""
-
+__all__ = ["UsageError", "build_parser", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

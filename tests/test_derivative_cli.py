@@ -1,0 +1,107 @@
+"""`autograd-lite derivative`: the note's cases, partials, and hostile input refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd_lite.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["derivative", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_source_note_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "3*x**2", "--at", "2")
+    assert code == 0
+    assert "f = (3 * (x ** 2))" in out
+    assert "df/dx = 12 " in out
+    _, out, _ = run(capsys, "exp(x**2)", "--at", "3")
+    assert "df/dx = 48618.5035655" in out
+    _, out, _ = run(capsys, "e*x**2", "--at", "3", "--numeric")
+    assert "f = (e * (x ** 2))" in out  # the echo shows e times x squared
+    assert "for e raised to a power write exp" in out
+    assert "df/dx = 16.3096909708" in out
+    assert "~ 16.3096909708" in out  # the 3-point formula is exact on a quadratic
+
+
+def test_numeric_shows_its_error(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "exp(x**2)", "--at", "3", "--numeric")
+    assert "central difference, dx=1, order=3" in out
+    assert "relative 90.4" in out  # dx = 1.0 is far off for e^(x^2)
+    _, out, _ = run(capsys, "sin(x)", "--at", "1", "--numeric", "--dx", "0.01", "--order", "5")
+    assert "order=5" in out
+
+
+def test_partial_derivatives_and_higher_orders(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "x*y + sin(x)", "--at", "x=1,y=2")
+    assert "df/dx = 2.54030230587" in out
+    assert "df/dy = 1 " in out
+    _, out, _ = run(capsys, "tanh(x)", "--at", "0.3", "-n", "10")
+    assert "d^10f/dx^10 = -36306.4696013" in out
+    _, out, _ = run(capsys, "x**3", "--at", "2", "-n", "0")
+    assert "= 8 " in out
+
+
+HOSTILE = [
+    "__import__('os').system('touch {path}')",
+    "open('{path}', 'w')",
+    "exec(\"open('{path}', 'w')\")",
+    "eval(\"open('{path}', 'w')\")",
+    "x.__class__",
+    "[open('{path}', 'w')][0]",
+    "(lambda: open('{path}', 'w'))()",
+    "'{path}' * 2",
+    "exp(x, open('{path}', 'w'))",
+    "exp(x=open('{path}', 'w'))",
+    "x if open('{path}', 'w') else x",
+    "(y := open('{path}', 'w'))",
+    'f\'{{open("{path}", "w")}}\'',
+    "x < 1",
+    "globals()",
+]
+
+
+@pytest.mark.parametrize("template", HOSTILE)
+def test_hostile_expressions_are_refused_and_nothing_runs(
+    template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "pwned"
+    code, out, err = run(capsys, template.format(path=path), "--at", "x=1")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("autograd-lite derivative: error: ")
+    assert err.count("\n") == 1  # one line, no traceback
+    assert not path.exists()
+
+
+def test_syntax_error_names_the_column_and_missing_value_the_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "3*x**", "--at", "1")
+    assert code == 2
+    assert "column" in err
+    code, _, err = run(capsys, "x + y", "--at", "x=1")
+    assert code == 2
+    assert "no value for y" in err
+    assert "--at x=1,y=1" in err
+    code, _, err = run(capsys, "x", "--at", "abc")
+    assert code == 2
+    assert "neither a number" in err
+
+
+def test_the_console_script_and_python_dash_m_agree() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_lite", "derivative", "3*x**2", "--at", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "df/dx = 12" in result.stdout
