@@ -13,7 +13,7 @@ Example:
     48618.5
 """
 
-from . import data, nn, optim, viz
+from . import data, viz
 from .derivatives import grad, hessian, hvp, jacobian, value_and_grad
 from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -41,10 +41,8 @@ __all__ = [
     "jacobian",
     "load",
     "log",
-    "nn",
     "no_grad",
     "numeric_derivative",
-    "optim",
     "relu",
     "save",
     "sigmoid",

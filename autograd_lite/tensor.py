@@ -460,6 +460,16 @@ class Tensor:
             raise IndexError(f"getitem: {error} (tensor of shape {self.shape})") from None
         return _make(data, R.GETITEM, (self,), index)
 
+    def draw(self, **options: Any) -> Any:
+        """A picture of the graph that made this node, with the local derivative on every edge.
+
+        Jupyter shows it inline; `.save("graph.svg")` writes it. Needs no Graphviz.
+        Options are those of `ag.viz.draw` (rankdir, show, max_nodes, step, ...).
+        """
+        from .viz import draw  # the engine never imports the visualizer at import time
+
+        return draw(self, **options)
+
     # ------------------------------------------------------------ backward
     def backward(
         self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False

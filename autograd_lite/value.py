@@ -247,6 +247,16 @@ class Value:
         shown = f"{grad:.6g}" if type(grad) is float else f"Value({grad.data:.6g})"
         return f"Value({label}data={self.data:.6g}, grad={shown})"
 
+    def draw(self, **options: Any) -> Any:
+        """A picture of the graph that made this node, with the local derivative on every edge.
+
+        Jupyter shows it inline; `.save("graph.svg")` writes it. Needs no Graphviz.
+        Options are those of `ag.viz.draw` (rankdir, show, max_nodes, step, ...).
+        """
+        from .viz import draw  # the engine never imports the visualizer at import time
+
+        return draw(self, **options)
+
     # ------------------------------------------------------------ backward
     def backward(self, create_graph: bool = False) -> None:
         """Apply the chain rule from this node to every node it depends on.

@@ -1,0 +1,267 @@
+"""DOT text, the graphviz.Digraph, the built-in SVG fallback, and saving files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd_lite as ag
+from autograd_lite.viz import dot as dot_module
+from autograd_lite.viz.drawing import drawing_of
+from autograd_lite.viz.layout import split_lines
+
+SVG = "{http://www.w3.org/2000/svg}"
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
+TRICKY = 'w "1" <b> & 가중치 \\ end'
+
+
+def neuron() -> ag.Value:
+    x1, x2 = ag.Value(2.0, label="x1"), ag.Value(0.0, label="x2")
+    w1, w2 = ag.Value(-3.0, label="w1"), ag.Value(1.0, label="w2")
+    b = ag.Value(6.8813735870195432, label="b")
+    out = (x1 * w1 + x2 * w2 + b).tanh()
+    out.label = "out"
+    return out
+
+
+def tricky() -> ag.Value:
+    """A graph whose labels need escaping everywhere: quotes, <, >, &, Korean, backslash."""
+    w = ag.Value(1.5, label=TRICKY)
+    y = ag.Value(-2.0, label="출력 'y'")
+    out = (w * y).relu() + w
+    out.label = "a<b>&c"
+    out.backward()
+    return out
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The text of every `<text>` element of an SVG document, after XML parsing."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    return [" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text")]
+
+
+def picture_lines(root: ag.Value) -> list[str]:
+    """Every line of text the picture should carry: node lines and edge labels."""
+    drawing = drawing_of(root, "test")
+    lines = [line for node in drawing.nodes for line in split_lines(node.lines)]
+    lines += [line for edge in drawing.edges if edge.label for line in split_lines([edge.label])]
+    return lines
+
+
+# ---------------------------------------------------------------- DOT text
+
+
+def test_dot_shows_every_label_data_grad_and_edge_value_of_the_neuron() -> None:
+    out = neuron()
+    out.backward()
+    text = ag.viz.to_dot(out)
+    assert text.startswith("digraph")
+    assert text.rstrip().endswith("}")
+    for name in ("x1", "x2", "w1", "w2", "b", "out", "x1*w1", "x1*w1 + x2*w2 + b"):
+        assert f"<B>{name}</B>" in text
+    for number in ("data 2.0000", "data -3.0000", "data 6.8814", "data 0.8814", "data 0.7071"):
+        assert number in text
+    for grad in ("grad -1.5000", "grad 1.0000", "grad 0.5000", "grad 0.0000"):
+        assert grad in text
+    # Every edge into an op: local derivative and contribution (micrograd's numbers).
+    labels = re.findall(r'-> op\d+ \[label="([^"]*)"', text)
+    assert len(labels) == 9
+    assert "local 0.5000\\ncontrib 0.5000" in labels  # tanh: 1 - 0.7071^2
+    assert "local -3.0000\\ncontrib -1.5000" in labels  # x1 -> *, local = w1
+    assert "local 2.0000\\ncontrib 1.0000" in labels  # w1 -> *, local = x1
+    assert "local 0.0000\\ncontrib 0.0000" in labels  # w2 -> *, local = x2
+    assert text.count(" -> ") == 9 + 5  # inputs into ops, and each op to its output
+
+
+def test_before_backward_the_picture_says_not_computed() -> None:
+    text = ag.viz.to_dot(neuron())
+    assert "grad not computed" in text
+    assert "grad 0.0000" not in text
+    assert "contrib" not in text
+    assert "local -3.0000" in text
+    assert "call backward()" in text
+
+
+@needs_dot
+def test_dot_output_parses_with_graphviz_and_keeps_all_text() -> None:
+    for out in (neuron(), tricky()):
+        if out.grad == 0.0:
+            out.backward()
+        done = subprocess.run(
+            ["dot", "-Tsvg"], input=ag.viz.to_dot(out).encode(), capture_output=True, check=True
+        )
+        assert b"Warning" not in done.stderr
+        assert b"Error" not in done.stderr
+        texts = svg_texts(done.stdout.decode("utf-8"))
+        for line in picture_lines(out):
+            assert " ".join(line.split()) in texts, line
+
+
+def test_labels_are_escaped_in_dot() -> None:
+    text = ag.viz.to_dot(tricky())
+    assert "w &quot;1&quot; &lt;b&gt; &amp; 가중치 \\ end" in text  # HTML-like label
+    assert 'tooltip="w \\"1\\" <b> & 가중치 \\\\ end' in text  # quoted string
+    assert "<B>a&lt;b&gt;&amp;c</B>" in text
+
+
+def test_show_picks_the_fields() -> None:
+    out = neuron()
+    out.backward()
+    text = ag.viz.to_dot(out, show=("label", "grad", "formula"), rankdir="TB")
+    assert "data 2.0000" not in text
+    assert "grad -1.5000" in text
+    assert "∂/∂x = 1 - tanh(x)^2" in text
+    assert "local" not in text
+    assert "rankdir=TB" in text
+    with pytest.raises(ValueError, match="show= got 'colour'; choose from 'label'"):
+        ag.viz.to_dot(out, show=("label", "colour"))
+    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB'"):
+        ag.viz.to_dot(out, rankdir="RL")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"to_dot: expected an ag\.Value or ag\.Tensor"):
+        ag.viz.to_dot([1.0, 2.0])
+
+
+def test_a_summarised_graph_says_so() -> None:
+    x = ag.Value(0.5, label="x")
+    y = x
+    for _ in range(5000):
+        y = (y * 0.999).sin()
+    text = ag.viz.to_dot(y)
+    assert "summarised" in text
+    assert "⋯ inputs not shown" in text
+    assert text.count("->") < 400
+
+
+def test_tensor_edges_show_formulas_and_shapes() -> None:
+    W = ag.Tensor(np.ones((2, 3)), requires_grad=True, label="W")
+    loss = (W @ ag.Tensor([1.0, 2.0, 3.0], label="x")).sum()
+    loss.backward(retain_graph=True)
+    text = ag.viz.to_dot(loss)
+    assert "vjp: g @ yᵀ\\ng (2,) → (2, 3)" in text
+    assert "no grad (constant)" in text
+    assert "(2, 3) float64" in text
+    assert "grad not kept" in text
+
+
+# ---------------------------------------------------------------- built-in SVG
+
+
+def test_builtin_svg_is_well_formed_and_has_the_same_text() -> None:
+    for out in (neuron(), tricky()):
+        if out.grad == 0.0:
+            out.backward()
+        svg = ag.viz.to_svg(out, renderer="builtin")
+        texts = svg_texts(svg)  # raises if the XML is not well formed
+        for line in picture_lines(out):
+            assert " ".join(line.split()) in texts, line
+    assert "a&lt;b&gt;&amp;c" in ag.viz.to_svg(tricky(), renderer="builtin")
+
+
+def test_without_dot_pictures_fall_back_to_the_builtin_svg(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    out = neuron()
+    out.backward()
+    picture = ag.viz.draw(out)
+    svg = picture._repr_svg_()
+    assert 'class="node"' in svg  # the built-in renderer's markup
+    assert "grad -1.5000" in svg_texts(svg)
+    with pytest.raises(RuntimeError, match="needs Graphviz"):
+        ag.viz.to_svg(out, renderer="dot")
+
+
+@needs_dot
+def test_with_dot_pictures_use_graphviz() -> None:
+    out = neuron()
+    out.backward()
+    svg = ag.viz.to_svg(out)
+    assert "Generated by graphviz" in svg
+    assert "grad -1.5000" in svg_texts(svg)
+
+
+# ---------------------------------------------------------------- graphviz.Digraph
+
+
+def test_draw_graph_is_a_digraph_that_shows_even_without_dot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graphviz = pytest.importorskip("graphviz")
+    out = neuron()
+    out.backward()
+    g = ag.viz.draw_graph(out)
+    assert isinstance(g, graphviz.Digraph)
+    assert "grad -1.5000" in g.source
+    assert "local -3.0000" in g.source
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    bundle = g._repr_mimebundle_()
+    assert "grad -1.5000" in svg_texts(bundle["image/svg+xml"])
+
+
+@needs_dot
+def test_draw_graph_source_renders_with_dot() -> None:
+    pytest.importorskip("graphviz")
+    out = neuron()
+    out.backward()
+    svg = ag.viz.draw_graph(out).pipe(format="svg").decode("utf-8")
+    assert "grad -1.5000" in svg_texts(svg)
+
+
+def test_draw_graph_without_the_graphviz_package_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz now fails
+    dot_module._digraph_class.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r'pip install "autograd_lite\[viz\]"'):
+            ag.viz.draw_graph(neuron())
+    finally:
+        dot_module._digraph_class.cache_clear()
+
+
+def test_importing_autograd_lite_does_not_import_graphviz() -> None:
+    code = "import sys, autograd_lite; print('graphviz' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- save
+
+
+def test_save_writes_each_format(tmp_path: Path) -> None:
+    out = neuron()
+    out.backward()
+    svg = ag.viz.save(out, tmp_path / "n.svg", renderer="builtin")
+    assert "grad -1.5000" in svg_texts(svg.read_text(encoding="utf-8"))
+    assert ag.viz.save(out, tmp_path / "n.dot").read_text(encoding="utf-8").startswith("digraph")
+    page = ag.viz.save(out, tmp_path / "n.html").read_text(encoding="utf-8")
+    assert page.count('class="frame') == 10
+    if HAS_DOT:
+        png = ag.viz.save(out, tmp_path / "n.PNG").read_bytes()
+        assert png.startswith(b"\x89PNG")
+
+
+def test_save_refuses_an_unknown_extension_listing_the_choices(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.jpg; use one of \.svg, \.png, \.dot, \.gv, \.html"):
+        ag.viz.save(neuron(), tmp_path / "n.jpg")
+    with pytest.raises(ValueError, match="extension \\(none\\)"):
+        ag.viz.save(neuron(), tmp_path / "graph")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_png_without_dot_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match=r"a PNG needs Graphviz's dot program.*save as \.svg"):
+        ag.viz.save(neuron(), tmp_path / "n.png")
+    with pytest.raises(ValueError, match="renderer must be 'auto', 'dot' or 'builtin'"):
+        ag.viz.save(neuron(), tmp_path / "n.svg", renderer="cairo")  # type: ignore[arg-type]
