@@ -19,7 +19,6 @@ from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .numeric import numeric_derivative
-from .serialization import load, save
 from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
@@ -39,12 +38,10 @@ __all__ = [
     "hvp",
     "is_grad_enabled",
     "jacobian",
-    "load",
     "log",
     "no_grad",
     "numeric_derivative",
     "relu",
-    "save",
     "sigmoid",
     "sin",
     "sqrt",
