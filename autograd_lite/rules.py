@@ -80,7 +80,7 @@ def call(rule: Rule, x: Any, c: Any = None) -> Any:
     """
     if type(x) is float:
         return rule.scalar(x) if c is None else rule.scalar(x, c)  # type: ignore[misc]
-    if isinstance(x, np.ndarray):
+    if isinstance(x, (np.ndarray, np.generic)):  # NumPy gives 0-d results as scalars
         return rule.array(x) if c is None else rule.array(x, c)
     return x._unary(rule, c)
 
@@ -176,6 +176,16 @@ def _array_relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0).astype(x.dtype, copy=False)
 
 
+def _power_partial(x: Any, c: float) -> Any:
+    """$c x^{c-1}$, exactly 0 for c = 0 and 1 for c = 1: so repeated differentiation of
+    $x^2$ ends in constants instead of reaching $0 \\cdot x^{-1}$, undefined at x = 0."""
+    if c == 0.0:
+        return 0.0
+    if c == 1.0:
+        return 1.0
+    return c * x ** (c - 1.0)
+
+
 # ---------------------------------------------------------------- elementwise rules
 
 
@@ -202,7 +212,7 @@ DIV = Rule("div", "x / y", _scalar_div, np.divide,
 NEG = Rule("neg", "-x", float.__neg__, np.negative,
            ("-1", lambda x, c, out: -1.0))
 POW = Rule("pow", "x ** c", _scalar_pow, np.power,
-           ("c*x^(c-1)", lambda x, c, out: c * x ** (c - 1.0)))
+           ("c*x^(c-1)", lambda x, c, out: _power_partial(x, c)))
 POWV = Rule("powv", "x ** y", _scalar_pow, np.power,
             ("y*x^(y-1)", lambda x, y, out: y * x ** (y - 1.0)),
             ("x^y*log(x)", lambda x, y, out: out * call(LOG, x)))

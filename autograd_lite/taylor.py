@@ -153,7 +153,11 @@ class Series:
         return self[0] >= _value(other)
 
     def __float__(self) -> float:
-        return self[0]
+        raise TypeError(
+            "derivative: the function turned the variable into a plain float (math.exp, "
+            "float(x), ...), which would lose its derivative; use ag.exp, ag.sin, ... or "
+            "the methods x.exp(), x.sin(), ..."
+        )
 
     # ------------------------------------------------------------ functions from the rule table
     def _unary(self, rule: R.Rule, c: Any = None) -> Series:

@@ -117,3 +117,8 @@ def test_high_orders_stay_cheap() -> None:
     # Taylor mode is O(n^2) per op: order 40 of a small network is immediate.
     value = ag.derivative(lambda x: ag.tanh(ag.tanh(x) * 2 + x.sin()), 0.1, n=40)
     assert math.isfinite(value)
+
+
+def test_turning_the_variable_into_a_float_is_an_error_not_a_silent_zero() -> None:
+    with pytest.raises(TypeError, match=r"use ag\.exp"):
+        ag.derivative(lambda x: math.exp(x**2), 3.0)

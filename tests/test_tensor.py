@@ -236,3 +236,12 @@ def test_numpy_on_the_left() -> None:
     assert isinstance(y, Tensor)
     y.sum().backward()
     np.testing.assert_allclose(x.grad, 1 - 3 * np.arange(3.0))
+
+
+def test_zero_dimensional_results_stay_differentiable() -> None:
+    # NumPy returns 0-d results as scalars; indexing's backward must still take them.
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    (t[0] * t[1]).backward()
+    np.testing.assert_allclose(t.grad, [2.0, 1.0])
+    np.testing.assert_allclose(ag.hessian(lambda v: v[0] ** 2 * v[1])(np.array([1.0, 2.0])),
+                               [[4.0, 2.0], [2.0, 0.0]])  # fmt: skip

@@ -204,3 +204,10 @@ def test_functions_accept_values_numbers_and_arrays() -> None:
     assert isinstance(ag.sqrt(ag.Tensor([4.0])), ag.Tensor)
     with pytest.raises(TypeError, match=r"np\.asarray"):
         ag.exp([1.0, 2.0])
+
+
+def test_repeated_derivatives_of_powers_end_in_constants_at_zero() -> None:
+    # d3/dx3 x^2 = 0 everywhere, including x = 0, where 0 * x**-1 would be undefined.
+    assert ag.grad(ag.grad(ag.grad(lambda x: x**2)))(0.0) == 0.0
+    assert ag.derivative(lambda x: x**2, 0.0, n=3) == 0.0
+    assert ag.derivative(lambda x: x**3, 0.0, n=3) == 6.0

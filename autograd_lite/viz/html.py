@@ -120,7 +120,10 @@ def stepper_html(
 
     Args:
         root: the output, a `Value` or `Tensor`.
-        rankdir, show, max_nodes, precision: as for `to_dot`.
+        rankdir: as for `to_dot`.
+        show: as for `to_dot`.
+        max_nodes: as for `to_dot`.
+        precision: as for `to_dot`.
         max_frames: refuse (with a ValueError) to draw more frames than this.
         title: the page's heading; None for "The backward pass of <root>".
 
