@@ -13,12 +13,13 @@ Example:
     48618.5
 """
 
-from . import data, viz
+from . import data, nn, optim, viz
 from .derivatives import grad, hessian, hvp, jacobian, value_and_grad
 from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .numeric import numeric_derivative
+from .serialization import load, save
 from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
@@ -38,10 +39,14 @@ __all__ = [
     "hvp",
     "is_grad_enabled",
     "jacobian",
+    "load",
     "log",
+    "nn",
     "no_grad",
     "numeric_derivative",
+    "optim",
     "relu",
+    "save",
     "sigmoid",
     "sin",
     "sqrt",

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import UsageError, demo, derivative, graph
+from .commands import UsageError, demo, derivative, graph, train
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exact derivatives and the chain rule made visible.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (demo, derivative, graph):
+    for module in (demo, derivative, graph, train):
         module.add_parser(sub)
     return parser
 

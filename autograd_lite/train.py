@@ -1,0 +1,440 @@
+r"""Training toy models end to end: the loop behind `autograd-lite train` and the demo.
+
+`fit` is the plain mini-batch loop every framework teaches, written once:
+
+    for each epoch:                       # a fresh shuffle of the training rows
+        for each batch (X_b, y_b):
+            loss = loss_fn(model(X_b), y_b)
+            optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+with a progress bar (tqdm, when it is installed and the output is a terminal) or plain
+lines, and a stop with a clear message if the loss stops being a finite number. `run`
+adds the rest of an experiment from a `TrainConfig`: the data set, a train/test split, the
+model, the optimizer and the final scores. `fit_moons` is the demo's one-liner.
+
+Example:
+    >>> from autograd_lite.train import default_config, run
+    >>> result = run(default_config("moons", epochs=5), progress=False)
+    >>> result.test_accuracy > 0.8
+    True
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TextIO
+
+import numpy as np
+
+from . import data, optim
+from .grad_mode import no_grad
+from .nn import MLP, Linear, Module, cross_entropy, mse_loss
+from .nn.layers import ACTIVATIONS
+from .tensor import Tensor
+
+DATASETS = ("moons", "circles", "spirals", "xor", "line", "digits")
+OPTIMIZERS = ("sgd", "adam")
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became nan or infinite; training stopped before applying that step.
+
+    Attributes:
+        epoch: the epoch (from 1) in which it happened.
+        batch: the batch (from 1) within that epoch.
+        loss: the non-finite loss.
+    """
+
+    def __init__(self, epoch: int, batch: int, n_batches: int, loss: float, lr: float) -> None:
+        self.epoch, self.batch, self.loss, self.lr = epoch, batch, loss, lr
+        super().__init__(
+            f"the loss became {loss} at epoch {epoch} (batch {batch} of {n_batches}), so "
+            f"training stopped; the learning rate {lr:g} is probably too large: try a smaller "
+            f"one, such as {lr / 10:g}"
+        )
+
+
+@dataclass
+class History:
+    """What `fit` records: the mean training loss of each epoch, and the time taken."""
+
+    loss: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def choose(kind: str, value: str, choices: tuple[str, ...] | list[str]) -> str:
+    """Return `value` (lower-cased) if it is one of `choices`, else raise naming them all.
+
+    Raises:
+        ValueError: "unknown dataset 'mons'; choose one of moons, circles, ... (did you
+            mean 'moons'?)".
+    """
+    key = value.strip().lower()
+    if key in choices:
+        return key
+    close = difflib.get_close_matches(key, choices, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown {kind} {value!r}; choose one of {', '.join(choices)}{hint}")
+
+
+def fit(
+    model: Module,
+    loss_fn: Callable[[Any, Any], Tensor],
+    optimizer: optim.Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int = 32,
+    seed: int | None = 0,
+    progress: bool = False,
+    file: TextIO | None = None,
+    log_every: int | None = None,
+    metric: Callable[[], str] | None = None,
+) -> History:
+    """Train `model` on `(X, y)` with mini-batches; return the loss of each epoch.
+
+    Args:
+        model: a batched model (Tensor in, Tensor out), e.g. `ag.nn.MLP`.
+        loss_fn: `loss_fn(model(X_batch), y_batch)`, a one-element Tensor.
+        optimizer: built on `model.parameters()`.
+        X, y: the training rows and their targets.
+        epochs: passes over the data, >= 1.
+        batch_size: rows per step; the rows are reshuffled every epoch.
+        seed: seed of the shuffling.
+        progress: report progress: a tqdm bar when tqdm is installed and `file` is a
+            terminal, else a plain line every `log_every` epochs. False prints nothing.
+        file: where progress goes (default: `sys.stdout` at call time).
+        log_every: epochs between plain lines (default: about 20 lines in all; the first
+            and last epochs always get one).
+        metric: called at each reported epoch for extra text, e.g. `"train acc 97.1%"`.
+
+    Raises:
+        TrainingDivergedError: the loss became nan or infinite (the step is not applied).
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
+    out = sys.stdout if file is None else file
+    loader = data.DataLoader(X, y, batch_size=batch_size, shuffle=True, seed=seed)
+    every = log_every or max(1, epochs // 20)
+    bar = _progress_bar(epochs, out) if progress else None
+    history = History()
+    start = time.perf_counter()
+    model.train()
+    try:
+        for epoch in range(1, epochs + 1):
+            history.loss.append(_epoch(model, loss_fn, optimizer, loader, epoch))
+            report = epoch == 1 or epoch % every == 0 or epoch == epochs
+            text = f"loss {history.loss[-1]:.4g}"
+            if progress and report and metric is not None:
+                model.eval()
+                text += f"  {metric()}"
+                model.train()
+            if bar is not None:
+                if report:
+                    bar.set_postfix_str(text, refresh=False)
+                bar.update(1)
+            elif progress and report:
+                seconds = time.perf_counter() - start
+                width = len(str(epochs))
+                print(f"epoch {epoch:>{width}}/{epochs}  {text}  ({seconds:.1f} s)", file=out)
+    finally:
+        if bar is not None:
+            bar.close()
+        model.eval()
+        history.seconds = time.perf_counter() - start
+    return history
+
+
+def _epoch(
+    model: Module,
+    loss_fn: Callable[[Any, Any], Tensor],
+    optimizer: optim.Optimizer,
+    loader: data.DataLoader,
+    epoch: int,
+) -> float:
+    """One pass over the loader; return the mean loss per row."""
+    total, rows = 0.0, 0
+    # Overflow shows up as a non-finite loss, reported with the epoch and a fix, so
+    # NumPy's own warnings would only repeat it, less clearly.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for batch, (xb, yb) in enumerate(loader, 1):
+            loss = loss_fn(model(xb), yb)
+            value = loss.item()
+            if not math.isfinite(value):
+                raise TrainingDivergedError(epoch, batch, len(loader), value, optimizer.lr)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += value * len(yb)
+            rows += len(yb)
+    return total / rows
+
+
+def _progress_bar(epochs: int, file: TextIO) -> Any:
+    """A tqdm bar over the epochs, or None for plain lines (no tqdm, or not a terminal)."""
+    isatty = getattr(file, "isatty", None)
+    if not (callable(isatty) and isatty()):
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=epochs, unit="epoch", file=file, dynamic_ncols=True, leave=True)
+
+
+# ---------------------------------------------------------------- experiments from a config
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run, as `autograd-lite train` describes it (see `DEFAULTS`).
+
+    Attributes:
+        dataset: one of `DATASETS`.
+        hidden: hidden layer widths; empty for a linear model.
+        activation: `"relu"`, `"tanh"` or `"sigmoid"`.
+        optimizer: `"sgd"` or `"adam"`.
+        lr: learning rate, > 0.
+        epochs: passes over the training set, >= 1.
+        batch_size: rows per step, >= 1 (larger than the training set: full batch).
+        seed: fixes the data, the split, the initial weights and the shuffling.
+        n_samples: points generated (ignored for digits, which has 1,797).
+        noise: the generator's noise (see `ag.data`).
+        test_size: fraction of the rows held out for testing.
+    """
+
+    dataset: str = "moons"
+    hidden: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    epochs: int = 30
+    batch_size: int = 32
+    seed: int = 0
+    n_samples: int = 1000
+    noise: float = 0.1
+    test_size: float = 0.25
+
+
+DEFAULTS: dict[str, TrainConfig] = {
+    "moons": TrainConfig("moons", (16, 16), "relu", "adam", 0.01, 30, 32, noise=0.1),
+    "circles": TrainConfig("circles", (16, 16), "relu", "adam", 0.01, 30, 32, noise=0.05),
+    "spirals": TrainConfig("spirals", (32, 32), "relu", "adam", 0.01, 150, 32, noise=0.1),
+    "xor": TrainConfig("xor", (16, 16), "relu", "adam", 0.01, 40, 32, noise=0.1),
+    "line": TrainConfig("line", (), "relu", "sgd", 0.5, 200, 1000, noise=0.1),
+    "digits": TrainConfig("digits", (128,), "relu", "adam", 0.003, 20, 32),
+}
+"""Settings per data set that train to a good score in a second or two on one core."""
+
+
+def default_config(dataset: str = "moons", **overrides: Any) -> TrainConfig:
+    """The defaults for `dataset`, with `overrides` (those given as None are ignored).
+
+    Raises:
+        ValueError: an unknown data set (listing the choices) or field name.
+    """
+    base = DEFAULTS[choose("dataset", dataset, DATASETS)]
+    names = {f.name for f in fields(TrainConfig)}
+    unknown = sorted(set(overrides) - names)
+    if unknown:
+        raise ValueError(f"unknown setting(s) {unknown}; the settings are {sorted(names)}")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "hidden" in given:
+        given["hidden"] = tuple(given["hidden"])
+    return replace(base, **given)
+
+
+@dataclass
+class TrainResult:
+    """A finished run: the model, its data, its loss curve and its scores.
+
+    Classification runs fill `train_accuracy`/`test_accuracy` (fractions in [0, 1]);
+    `line` fills `train_r2`/`test_r2` and, for a linear model, `slope` and `intercept`.
+    """
+
+    config: TrainConfig
+    model: Module
+    history: History
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+    train_accuracy: float | None = None
+    test_accuracy: float | None = None
+    train_r2: float | None = None
+    test_r2: float | None = None
+    slope: float | None = None
+    intercept: float | None = None
+
+    def summary(self) -> str:
+        """The final scores in one line."""
+        seconds = f"({self.history.seconds:.1f} s, {len(self.history.loss)} epochs)"
+        if self.n_classes:
+            return (
+                f"train accuracy {percent(self.train_accuracy)}  test accuracy "
+                f"{percent(self.test_accuracy)}  {seconds}"
+            )
+        text = f"R^2 train {self.train_r2:.4f}  test {self.test_r2:.4f}"
+        if self.slope is not None:
+            text += (
+                f"  fitted y = a x + b: a = {self.slope:.4f}, b = {self.intercept:.4f}"
+                f" (true a = {LINE_A:g}, b = {LINE_B:g})"
+            )
+        return f"{text}  {seconds}"
+
+
+def percent(x: float | None) -> str:
+    """A fraction as a percentage with one decimal (`0.9733` -> `"97.3%"`), or "-" for None."""
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+LINE_A, LINE_B = 2.0, 1.0
+"""The true slope and intercept of the `line` data set."""
+
+
+def load_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray, int]:
+    """`(X, y, n_classes)` for the config's data set; `n_classes` is 0 for regression.
+
+    Raises:
+        ImportError: `digits` without scikit-learn (naming the extra to install).
+    """
+    n, noise, seed = config.n_samples, config.noise, config.seed
+    if config.dataset == "moons":
+        X, y = data.make_moons(n, noise=noise, seed=seed)
+    elif config.dataset == "circles":
+        X, y = data.make_circles(n, noise=noise, seed=seed)
+    elif config.dataset == "spirals":
+        X, y = data.make_spirals(n, noise=noise, n_classes=3, seed=seed)
+    elif config.dataset == "xor":
+        X, y = data.make_xor(n, noise=noise, seed=seed)
+    elif config.dataset == "line":
+        X, y_line = data.make_line(n, a=LINE_A, b=LINE_B, noise=noise, seed=seed)
+        return X, y_line.reshape(-1, 1), 0
+    else:
+        X, y = data.load_digits()
+    return X, y, int(y.max()) + 1
+
+
+def accuracy(model: Module, X: np.ndarray, y: np.ndarray) -> float:
+    """The fraction of rows whose largest logit is at the true class."""
+    with no_grad():
+        logits = model(X).data
+    return float(np.mean(logits.argmax(axis=-1) == y))
+
+
+def r2_score(model: Module, X: np.ndarray, y: np.ndarray) -> float:
+    r"""$R^2 = 1 - \sum_i (y_i - \hat y_i)^2 / \sum_i (y_i - \bar y)^2$ (1 is a perfect fit)."""
+    with no_grad():
+        pred = model(X).data
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - float(np.sum((y - pred) ** 2)) / total if total > 0 else 0.0
+
+
+def build_model(config: TrainConfig, n_in: int, n_out: int) -> Module:
+    """The config's MLP (a single `Linear` layer when `hidden` is empty), seeded."""
+    if not config.hidden:
+        return MLP(n_in, [], n_out, seed=config.seed)
+    activation = choose("activation", config.activation, tuple(ACTIVATIONS))
+    return MLP(n_in, list(config.hidden), n_out, activation=activation, seed=config.seed)
+
+
+def build_optimizer(config: TrainConfig, model: Module) -> optim.Optimizer:
+    """SGD or Adam on the model's parameters, at the config's learning rate."""
+    name = choose("optimizer", config.optimizer, OPTIMIZERS)
+    if name == "sgd":
+        return optim.SGD(model.parameters(), lr=config.lr)
+    return optim.Adam(model.parameters(), lr=config.lr)
+
+
+def run(config: TrainConfig, progress: bool = True, file: TextIO | None = None) -> TrainResult:
+    """Run the experiment `config` describes: data, split, model, training, scores.
+
+    Args:
+        config: the settings, e.g. `default_config("moons", epochs=20)`.
+        progress: show a progress bar or per-epoch lines on `file` (see `fit`).
+        file: where progress goes (default `sys.stdout`).
+
+    Raises:
+        ValueError: a bad setting (unknown name, lr <= 0, epochs < 1, ...).
+        TrainingDivergedError: the loss became nan or infinite.
+        ImportError: `digits` without scikit-learn.
+    """
+    X, y, n_classes = load_dataset(config)
+    stratify = y if n_classes else None
+    X_train, X_test, y_train, y_test = data.train_test_split(
+        X, y, test_size=config.test_size, seed=config.seed, stratify=stratify
+    )
+    model = build_model(config, X.shape[1], n_classes or 1)
+    optimizer = build_optimizer(config, model)
+    loss_fn: Callable[[Any, Any], Tensor] = cross_entropy if n_classes else mse_loss
+
+    def metric() -> str:
+        if n_classes:
+            return f"train acc {percent(accuracy(model, X_train, y_train))}"
+        return f"train R^2 {r2_score(model, X_train, y_train):.4g}"
+
+    if progress:
+        print(
+            describe(config, model, len(X_train), len(X_test)),
+            file=sys.stdout if file is None else file,
+        )
+    history = fit(
+        model,
+        loss_fn,
+        optimizer,
+        X_train,
+        y_train,
+        config.epochs,
+        config.batch_size,
+        seed=config.seed,
+        progress=progress,
+        file=file,
+        metric=metric,
+    )
+    result = TrainResult(config, model, history, X_train, X_test, y_train, y_test, n_classes)
+    if n_classes:
+        result.train_accuracy = accuracy(model, X_train, y_train)
+        result.test_accuracy = accuracy(model, X_test, y_test)
+    else:
+        result.train_r2 = r2_score(model, X_train, y_train)
+        result.test_r2 = r2_score(model, X_test, y_test)
+        first = model.layers[0] if len(model.layers) == 1 else None  # type: ignore[attr-defined]
+        if isinstance(first, Linear) and first.bias is not None:
+            result.slope = float(first.weight.data[0, 0])
+            result.intercept = float(first.bias.data[0])
+    return result
+
+
+def describe(config: TrainConfig, model: Module, n_train: int, n_test: int) -> str:
+    """One line naming the model, the data and the optimizer of a run."""
+    n_parameters = sum(np.size(p.data) for p in model.parameters())
+    widths = "-".join(str(w) for w in config.hidden)
+    name = f"an MLP ({widths}, {config.activation})" if config.hidden else "a linear model"
+    return (
+        f"training {name}, {n_parameters:,} parameters, on {config.dataset} "
+        f"({n_train} train / {n_test} test rows): {config.optimizer} lr={config.lr:g}, "
+        f"{config.epochs} epochs, batch size {config.batch_size}, seed {config.seed}"
+    )
+
+
+def fit_moons(
+    epochs: int | None = None,
+    seed: int = 0,
+    progress: bool = False,
+    file: TextIO | None = None,
+    **overrides: Any,
+) -> TrainResult:
+    """Train the default MLP on two moons (the demo's run); see `run` and `DEFAULTS`.
+
+    Example:
+        >>> result = fit_moons(epochs=3)
+        >>> len(result.history.loss)
+        3
+    """
+    return run(default_config("moons", epochs=epochs, seed=seed, **overrides), progress, file)
