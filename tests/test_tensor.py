@@ -245,3 +245,19 @@ def test_zero_dimensional_results_stay_differentiable() -> None:
     np.testing.assert_allclose(t.grad, [2.0, 1.0])
     np.testing.assert_allclose(ag.hessian(lambda v: v[0] ** 2 * v[1])(np.array([1.0, 2.0])),
                                [[4.0, 2.0], [2.0, 0.0]])  # fmt: skip
+
+
+def test_grads_never_share_memory() -> None:
+    x, y = leaf(3), leaf(3)
+    (x + y).sum().backward()  # one upstream array reaches both leaves
+    assert not np.shares_memory(x.grad, y.grad)
+    b = leaf(1, 3)
+    (b + np.zeros((2, 3))).sum().backward()  # the broadcast's backward is a view
+    assert b.grad.flags.owndata
+    assert b.grad.flags.writeable
+    seed = np.ones(3)
+    z = leaf(3)
+    z.backward(seed)
+    assert not np.shares_memory(z.grad, seed)
+    z.grad[0] = 5.0
+    assert seed[0] == 1.0
