@@ -157,7 +157,7 @@ def _step(x: Any) -> Any:
     x = data_of(x)
     if type(x) is float:
         return 1.0 if x > 0.0 else 0.0
-    return (x > 0).astype(x.dtype)
+    return x > 0  # a boolean mask: g * mask keeps g's dtype, with no float copy of the mask
 
 
 def _sign(x: Any) -> Any:
@@ -346,16 +346,6 @@ def _getitem_vjp(g: Any, x: Any, index: Any, out: Any) -> Any:
     return call(SCATTER, g, (tuple(x.shape), index))
 
 
-def _array_log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    shifted = x - x.max(axis=axis, keepdims=True)  # exp never overflows
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-
-
-def _log_softmax_vjp(g: Any, x: Any, axis: Any, out: Any) -> Any:
-    # d out_i / d x_j = [i = j] - softmax_j, and softmax = exp(out).
-    return g - call(EXP, out) * g.sum(axis=axis, keepdims=True)
-
-
 def _has_array_index(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return any(isinstance(p, (np.ndarray, list)) for p in parts)
@@ -380,14 +370,12 @@ TRANSPOSE = Rule("transpose", "transpose(x, axes)", None, np.transpose,
                  elementwise=False)
 GETITEM = Rule("getitem", "x[index]", None, _array_getitem,
                ("g added into zeros at index", _getitem_vjp), elementwise=False)
-LOG_SOFTMAX = Rule("log_softmax", "x - log(sum(exp(x), axis))", None, _array_log_softmax,
-                   ("g - softmax(x) * sum(g, axis)", _log_softmax_vjp), elementwise=False)
 SCATTER = Rule("scatter_add", "zeros(shape) with x added at index", None, _array_scatter,
                ("g[index]", lambda g, x, c, out: call(GETITEM, g, c[1])), elementwise=False)
 # fmt: on
 
 RULES: tuple[Rule, ...] = (
     ADD, SUB, MUL, DIV, NEG, POW, POWV, EXP, LOG, TANH, SIGMOID, RELU, SIN, COS, SQRT, ABS,
-    MATMUL, SUM, MAX, BROADCAST, RESHAPE, TRANSPOSE, GETITEM, SCATTER, LOG_SOFTMAX,
+    MATMUL, SUM, MAX, BROADCAST, RESHAPE, TRANSPOSE, GETITEM, SCATTER,
 )  # fmt: skip
 """Every primitive op, in the order the docs list them."""

@@ -58,7 +58,6 @@ STRUCTURAL: dict[str, tuple[Callable[..., Any], list[tuple[int, ...]]]] = {
     "transpose": (lambda x: x.transpose(2, 0, 1), [(2, 3, 4)]),
     "getitem": (lambda x: x[np.array([0, 2, 0]), 1:], [(3, 4)]),
     "scatter_add": (lambda x: R.call(R.SCATTER, x, ((4, 3), np.array([1, 1, 3]))), [(3, 3)]),
-    "log_softmax": (lambda x: x.log_softmax(axis=0), [(3, 4)]),
 }
 
 
