@@ -375,9 +375,12 @@ def run(config: TrainConfig, progress: bool = True, file: TextIO | None = None) 
     loss_fn: Callable[[Any, Any], Tensor] = cross_entropy if n_classes else mse_loss
 
     def metric() -> str:
-        if n_classes:
-            return f"train acc {percent(accuracy(model, X_train, y_train))}"
-        return f"train R^2 {r2_score(model, X_train, y_train):.4g}"
+        # A diverging run is reported by `fit` in one sentence; NumPy's overflow
+        # warnings from scoring its huge weights would only bury it.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if n_classes:
+                return f"train acc {percent(accuracy(model, X_train, y_train))}"
+            return f"train R^2 {r2_score(model, X_train, y_train):.4g}"
 
     if progress:
         print(
