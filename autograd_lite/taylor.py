@@ -115,7 +115,7 @@ class Series:
     def __truediv__(self, other: Any) -> Series:
         """Quotient: $q_k = (x_k - \\sum_{j=1}^{k} y_j q_{k-j}) / y_0$."""
         if isinstance(other, numbers.Real):
-            return self * (1.0 / R.call(R.DIV, 1.0, float(other)))  # raises on zero
+            return self * R.call(R.DIV, 1.0, float(other))  # 1/c; raises on zero
         y = _lift(other)
         q = Series(lambda k: 0.0)
 

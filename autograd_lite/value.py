@@ -299,7 +299,9 @@ class Value:
             grads = gradients(self, order, create_graph=True)
             for node in order:
                 if node in grads:
-                    node.grad = node.grad + grads[node]
+                    g, before = grads[node], node.grad
+                    # Assign onto a fresh 0.0: no `0 + ...` node in the gradient's graph.
+                    node.grad = g if type(before) is float and before == 0.0 else before + g
             return
         # Each pass adds only its own contribution: grads left by an earlier pass are set
         # aside, or they would be pushed through the graph a second time.
@@ -345,7 +347,9 @@ def gradients(
     """
     if order is None:
         order = topological_order(root)
-    grads: dict[Value, Any] = {root: Value(1.0) if create_graph else 1.0}
+    # The seed stays the number 1.0 even with create_graph: a constant, and no `1 * ...`
+    # node in front of every gradient that flows out of the root.
+    grads: dict[Value, Any] = {root: 1.0}
     with enable_grad() if create_graph else nullcontext():
         for node in order:
             op = node._op
@@ -362,6 +366,11 @@ def gradients(
                 xs = (x.data, node._ctx if y is None else y.data, node.data)
             for parent, partial in zip(parents, op.partials):
                 local = partial(*xs)
-                contribution = g if type(local) is float and local == 1.0 else g * local
+                if type(local) is float and local == 1.0:
+                    contribution = g
+                elif type(g) is float and g == 1.0:
+                    contribution = local
+                else:
+                    contribution = g * local
                 grads[parent] = grads[parent] + contribution if parent in grads else contribution
     return grads

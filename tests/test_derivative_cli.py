@@ -105,3 +105,8 @@ def test_the_console_script_and_python_dash_m_agree() -> None:
     )
     assert result.returncode == 0
     assert "df/dx = 12" in result.stdout
+
+
+def test_division_by_a_number(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "x/2", "--at", "1")
+    assert "df/dx = 0.5 " in out

@@ -211,3 +211,12 @@ def test_repeated_derivatives_of_powers_end_in_constants_at_zero() -> None:
     assert ag.grad(ag.grad(ag.grad(lambda x: x**2)))(0.0) == 0.0
     assert ag.derivative(lambda x: x**2, 0.0, n=3) == 0.0
     assert ag.derivative(lambda x: x**3, 0.0, n=3) == 6.0
+
+
+def test_gradient_graphs_carry_no_zero_or_one_nodes() -> None:
+    x = ag.Value(0.5)
+    y = x.tanh()
+    y.backward(create_graph=True)
+    g = x.grad
+    assert g._op.name == "sub"  # 1 - y*y itself, not 0 + 1 * (1 - y*y)
+    assert g.data == pytest.approx(1 - math.tanh(0.5) ** 2)
