@@ -87,7 +87,7 @@ def call(rule: Rule, x: Any, c: Any = None) -> Any:
 
 def data_of(x: Any) -> Any:
     """The number or array behind `x`: for derivatives that are constants (relu, abs, max)."""
-    return x if isinstance(x, (float, np.ndarray)) else x.data
+    return x if isinstance(x, (float, np.ndarray, np.generic)) else x.data
 
 
 # ---------------------------------------------------------------- scalar forwards
