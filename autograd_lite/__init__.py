@@ -13,9 +13,64 @@ Example:
     48618.5
 """
 
-from . import data, nn, optim, viz
+from importlib import import_module
+from typing import Any
+
+from . import nn, optim
 from .derivatives import grad, hessian, hvp, jacobian, value_and_grad
-from .functions import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from .functions import (
+    abs,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    ceil,
+    clip,
+    concatenate,
+    cos,
+    cosh,
+    dot,
+    einsum,
+    erf,
+    exp,
+    exp2,
+    expand_dims,
+    expm1,
+    floor,
+    gelu,
+    hstack,
+    inner,
+    leaky_relu,
+    log,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    matmul,
+    maximum,
+    minimum,
+    mod,
+    outer,
+    reciprocal,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    softplus,
+    split,
+    sqrt,
+    square,
+    stack,
+    tan,
+    tanh,
+    tensordot,
+    vstack,
+    where,
+)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import gradcheck
 from .numeric import numeric_derivative
@@ -24,34 +79,88 @@ from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
 
+_ON_FIRST_USE = ("data", "train", "viz")
+"""Parts that load when first used (`ag.viz.draw`), so `import autograd_lite` stays light."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        module = import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+
+
 __all__ = [
     "Tensor",
     "Value",
     "abs",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "ceil",
+    "clip",
+    "concatenate",
     "cos",
+    "cosh",
     "data",
     "derivative",
+    "dot",
+    "einsum",
     "enable_grad",
+    "erf",
     "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "floor",
+    "gelu",
     "grad",
     "gradcheck",
     "hessian",
+    "hstack",
     "hvp",
+    "inner",
     "is_grad_enabled",
     "jacobian",
+    "leaky_relu",
     "load",
     "log",
+    "log1p",
+    "log2",
+    "log10",
+    "logaddexp",
+    "matmul",
+    "maximum",
+    "minimum",
+    "mod",
     "nn",
     "no_grad",
     "numeric_derivative",
     "optim",
+    "outer",
+    "reciprocal",
     "relu",
     "save",
     "sigmoid",
+    "sign",
     "sin",
+    "sinh",
+    "softplus",
+    "split",
     "sqrt",
+    "square",
+    "stack",
+    "tan",
     "tanh",
+    "tensordot",
     "value_and_grad",
     "viz",
+    "vstack",
+    "where",
 ]
 __version__ = "0.1.0"

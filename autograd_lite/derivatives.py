@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 
 from . import tensor as T
-from . import value as V
+from .grad_mode import enable_grad
+from .graph import gradients
 from .tensor import Tensor
 from .value import Value
 
@@ -88,7 +90,8 @@ def _as_output(out: Any, name: str) -> Value | Tensor | float:
 def _gradients(out: Value | Tensor, leaves: list[Any], nested: bool) -> list[Any]:
     """d out / d leaf for every leaf: nodes when nested, plain numbers or arrays otherwise."""
     if isinstance(out, Value):
-        grads = V.gradients(out, create_graph=nested)
+        with enable_grad() if nested else nullcontext():
+            grads = gradients(out, 1.0, create_graph=nested)
         return [grads.get(leaf, 0.0) if isinstance(leaf, Value) else None for leaf in leaves]
     if not out.requires_grad:
         found: dict[Any, Any] = {}

@@ -10,11 +10,12 @@ tree only).
 The accepted grammar, a small part of Python's expression syntax:
 
     expr := number | name | e | pi
-          | expr ("+" | "-" | "*" | "/" | "**") expr
+          | expr ("+" | "-" | "*" | "/" | "%" | "**") expr
           | ("-" | "+") expr
-          | function "(" expr ")"
+          | function "(" expr ("," expr)* ")"
           | "(" expr ")"
-    function := exp | log | sin | cos | tanh | sigmoid | relu | sqrt | abs
+    function := a name of `FUNCTIONS`: every op of the rule table that works on numbers
+                (exp, log, sin, tan, arcsin, erf, softplus, maximum, clip, ...)
 
 A number is an int or float literal (`2`, `0.5`, `3e-2`); a name is a Python identifier.
 Precedence is Python's: `**` binds tightest and groups right to left (`2**3**2` is
@@ -31,6 +32,7 @@ that is $e \\cdot x^2$, not $e^{x^2}$ (which is `exp(x**2)`).
 from __future__ import annotations
 
 import ast
+import difflib
 import keyword
 import math
 import operator
@@ -57,11 +59,21 @@ __all__ = [
     "to_text",
 ]
 
-FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "abs")
+
+def _functions() -> tuple[str, ...]:
+    """The functions a formula may call: every op whose table entry names one (`cli`)."""
+    from .rules import OPS  # the table only; the engine loads on evaluation
+
+    return tuple(
+        op.names.cli for op in OPS if op.names.cli is not None and op.names.cli.isidentifier()
+    )
+
+
+FUNCTIONS = _functions()
 CONSTANTS: Mapping[str, float] = {"e": math.e, "pi": math.pi}
 MAX_DEPTH = 200  # nesting levels; Python's own parser stops at 200 nested parentheses
 
-BinaryOperator: TypeAlias = Literal["+", "-", "*", "/", "**"]
+BinaryOperator: TypeAlias = Literal["+", "-", "*", "/", "%", "**"]
 UnaryOperator: TypeAlias = Literal["-", "+"]
 
 
@@ -108,7 +120,7 @@ class UnaryOp:
 
 @dataclass(frozen=True, slots=True)
 class BinOp:
-    """`left op right` for `op` one of `+ - * / **`."""
+    """`left op right` for `op` one of `+ - * / % **`."""
 
     op: BinaryOperator
     left: Expr
@@ -117,10 +129,16 @@ class BinOp:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """`func(arg)` for `func` one of `FUNCTIONS`."""
+    """`func(arg, *more)` for `func` one of `FUNCTIONS`."""
 
     func: str
     arg: Expr
+    more: tuple[Expr, ...] = ()
+
+    @property
+    def args(self) -> tuple[Expr, ...]:
+        """All the arguments, in order."""
+        return (self.arg, *self.more)
 
 
 Expr: TypeAlias = Num | Const | Name | UnaryOp | BinOp | Call
@@ -130,11 +148,11 @@ _BINARY: dict[type[ast.operator], BinaryOperator] = {
     ast.Sub: "-",
     ast.Mult: "*",
     ast.Div: "/",
+    ast.Mod: "%",
     ast.Pow: "**",
 }
 _UNARY: dict[type[ast.unaryop], UnaryOperator] = {ast.USub: "-", ast.UAdd: "+"}
 _REFUSED_OPERATORS: dict[type[ast.AST], str] = {
-    ast.Mod: "%",
     ast.FloorDiv: "//",
     ast.MatMult: "@",
     ast.BitXor: "^",
@@ -215,9 +233,7 @@ class _Reader:
             if node.id in CONSTANTS:
                 return Const("e" if node.id == "e" else "pi")
             if node.id in FUNCTIONS:
-                message = (
-                    f"`{node.id}` is a function: call it with one argument, as in {node.id}(x)"
-                )
+                message = f"`{node.id}` is a function: call it, as in {node.id}(x)"
                 raise self.refuse(message, node)
             if node.id.startswith("__"):
                 raise self.refuse(_dunder(node.id), node)
@@ -231,7 +247,7 @@ class _Reader:
             if type(node.op) not in _BINARY:
                 symbol = _REFUSED_OPERATORS.get(type(node.op), type(node.op).__name__)
                 hint = "; for a power write `**`, as in x**2" if symbol == "^" else ""
-                message = f"operator `{symbol}` is not allowed: use + - * / **{hint}"
+                message = f"operator `{symbol}` is not allowed: use + - * / % **{hint}"
                 raise ExpressionError(message, self.operator_column(node))
             return BinOp(_BINARY[type(node.op)], self.read(node.left), self.read(node.right))
         if isinstance(node, ast.Call):
@@ -267,7 +283,9 @@ class _Reader:
         name = node.func.id
         if name not in FUNCTIONS:
             allowed = ", ".join(FUNCTIONS)
-            raise self.refuse(f"calls are allowed only to {allowed}: got `{name}`", node)
+            close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise self.refuse(f"calls are allowed only to {allowed}: got `{name}`{hint}", node)
         if node.keywords:
             keyword_node = node.keywords[0]
             raise self.refuse(
@@ -275,10 +293,15 @@ class _Reader:
                 f"write {name}(x)",
                 keyword_node,
             )
-        if len(node.args) != 1:
-            count = len(node.args)
-            raise self.refuse(f"`{name}` takes exactly one argument: got {count}", node)
-        return Call(name, self.read(node.args[0]))
+        low, high = arity(name)
+        count = len(node.args)
+        if not low <= count <= high:
+            words = {1: "one", 2: "two", 3: "three"}
+            wanted = f"exactly {words.get(low, low)}" if low == high else f"{low} to {high}"
+            plural = "" if low == high == 1 else "s"
+            raise self.refuse(f"`{name}` takes {wanted} argument{plural}: got {count}", node)
+        first, *more = (self.read(arg) for arg in node.args)
+        return Call(name, first, tuple(more))
 
 
 def _depth(tree: ast.AST) -> int:
@@ -367,7 +390,7 @@ def to_text(expr: Expr) -> str:
         return f"({expr.op}{to_text(expr.operand)})"
     if isinstance(expr, BinOp):
         return f"({to_text(expr.left)} {expr.op} {to_text(expr.right)})"
-    return f"{expr.func}({to_text(expr.arg)})"
+    return f"{expr.func}({', '.join(to_text(arg) for arg in expr.args)})"
 
 
 def free_variables(expr: Expr) -> list[str]:
@@ -388,7 +411,7 @@ def free_variables(expr: Expr) -> list[str]:
         elif isinstance(node, BinOp):
             stack.extend((node.right, node.left))  # left is popped first: source order
         elif isinstance(node, Call):
-            stack.append(node.arg)
+            stack.extend(reversed(node.args))
     return list(names)
 
 
@@ -397,25 +420,25 @@ _APPLY: dict[BinaryOperator, Callable[[Any, Any], Any]] = {
     "-": operator.sub,
     "*": operator.mul,
     "/": operator.truediv,
+    "%": operator.mod,
     "**": operator.pow,
 }
 
 
-def _engine_functions() -> dict[str, Callable[[Any], Any]]:
+def _engine_functions() -> dict[str, Callable[..., Any]]:
     # Imported here, not at the top, so that reading formulas needs nothing of the engine.
     from . import functions as F
 
-    return {
-        "exp": F.exp,
-        "log": F.log,
-        "sin": F.sin,
-        "cos": F.cos,
-        "tanh": F.tanh,
-        "sigmoid": F.sigmoid,
-        "relu": F.relu,
-        "sqrt": F.sqrt,
-        "abs": F.abs,
-    }
+    return {name: getattr(F, name) for name in FUNCTIONS}
+
+
+def arity(name: str) -> tuple[int, int]:
+    """How many arguments the function `name` takes in a formula: (fewest, most)."""
+    import inspect
+
+    parameters = inspect.signature(_engine_functions()[name]).parameters.values()
+    required = sum(1 for p in parameters if p.default is inspect.Parameter.empty)
+    return required, len(parameters)
 
 
 def _step(node: BinOp | Call, function: Callable[..., Any], *args: Any) -> Any:
@@ -437,7 +460,7 @@ def _step(node: BinOp | Call, function: Callable[..., Any], *args: Any) -> Any:
 def evaluate(
     expr: Expr,
     env: Mapping[str, object],
-    functions: Mapping[str, Callable[[Any], Any]] | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Any:
     """Compute a tree with Python's operators on whatever `env` holds.
 
@@ -489,7 +512,7 @@ def evaluate(
         function = table.get(node.func)
         if function is None:
             raise ExpressionError(f"no function was given for `{node.func}`")
-        return _step(node, function, run(node.arg))
+        return _step(node, function, *(run(arg) for arg in node.args))
 
     return run(expr)
 

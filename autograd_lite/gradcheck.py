@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from . import rules as R
 from .derivatives import grad
 from .graph import topological_order
 from .tensor import Tensor
@@ -54,7 +53,7 @@ def _evaluate(f: Callable[..., Any], args: list[Any]) -> np.ndarray:
 
 
 def _kinks(f: Callable[..., Any], args: list[Any], eps: float) -> list[str]:
-    """Ops that sit within eps of a point where they are not differentiable."""
+    """Ops that sit within eps of a point where their derivative jumps (`Rule.kink`)."""
     wrapped = [Value(a) if isinstance(a, float) else Tensor(a, requires_grad=True) for a in args]
     out = f(*wrapped)
     if not isinstance(out, (Value, Tensor)) or not out._op:
@@ -62,17 +61,11 @@ def _kinks(f: Callable[..., Any], args: list[Any], eps: float) -> list[str]:
     found = []
     for node in topological_order(out):
         op = node._op
-        if op is R.RELU or op is R.ABS:
-            near = np.abs(np.asarray(node._parents[0].data)) <= eps
-            if np.any(near):
-                found.append(f"{op.name} at x = 0")
-        elif op is R.MAX:
-            x, out_data = node._parents[0].data, node.data
-            axis = node._ctx[0]
-            shape = R._keepdims_shape(x.shape, axis)
-            ties = (np.abs(x - out_data.reshape(shape)) <= eps).sum(axis=axis)
-            if np.any(ties > 1):
-                found.append("max with tied elements")
+        if op is None or op.kink is None:
+            continue
+        xs = tuple(np.asarray(p.data) for p in node._parents)
+        if op.kink(xs, node._ctx, np.asarray(node.data), eps):
+            found.append(f"{op.name} {op.kink_text}")
     return found
 
 

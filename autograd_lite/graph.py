@@ -8,7 +8,10 @@ million nodes needs no recursion limit.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from .rules import sum_to
 
 RELEASED = (
     "backward: this graph was already used by a backward pass, which released the arrays "
@@ -61,3 +64,117 @@ def topological_order(root: Any) -> list[Any]:
                 push(parent)
     order.reverse()
     return order
+
+
+class Step(NamedTuple):
+    """One chain-rule step: the gradient one edge of the graph carries to an input.
+
+    Attributes:
+        node: the op's output, whose gradient `g` is complete.
+        position: which input of the op (0 for x, 1 for y, ...).
+        parent: that input.
+        g: $\\partial L/\\partial\\,node$, the upstream gradient.
+        local: $\\partial\\,node/\\partial\\,parent$ for an elementwise op; None for a
+            structural one (its vector-Jacobian product is never split into a factor).
+        contribution: what the step adds to the input's gradient: `g * local` (summed
+            back to the input's shape), or the vector-Jacobian product.
+    """
+
+    node: Any
+    position: int
+    parent: Any
+    g: Any
+    local: Any
+    contribution: Any
+
+
+def chain_rule(
+    root: Any,
+    seed: Any,
+    order: list[Any] | None = None,
+    create_graph: bool = False,
+    grads: dict[Any, Any] | None = None,
+) -> Iterator[Step]:
+    """Yield every chain-rule step of the backward pass from `root`, in the engine's order.
+
+    Nodes are visited output first; each op passes $g \\cdot local$ (or its
+    vector-Jacobian product) to each input that needs a gradient, one input after the
+    other. This is the one general backward loop: `create_graph`, `ag.grad`, the
+    visualizer's replay and its tables all read it. `Value.backward` and
+    `Tensor.backward` keep fast loops of their own, tested to agree with it.
+
+    Args:
+        root: the output.
+        seed: $\\partial L/\\partial\\,root$ (1.0, or an array of root's shape).
+        order: `topological_order(root)`, if already computed.
+        create_graph: compute on nodes (recorded, so the gradients can be differentiated
+            again) instead of on their numbers.
+        grads: a dict to keep the running gradients in (read it after the loop for
+            every node's total); a new one if None.
+
+    Raises:
+        ZeroDivisionError: a local derivative is infinite at the point (sqrt at 0), with
+            the op and its formula named.
+    """
+    if order is None:
+        order = topological_order(root)
+    if grads is None:
+        grads = {}
+    grads[root] = seed
+    for node in order:
+        op = node._op
+        if op is None or node not in grads:
+            continue
+        g = grads[node]
+        parents = node._parents
+        out = node if create_graph else node.data
+        if op.elementwise:
+            x = parents[0]
+            second = node._ctx if len(parents) == 1 else parents[1]
+            if not create_graph:
+                x, second = x.data, (second if len(parents) == 1 else second.data)
+        else:
+            xs = parents if create_graph else tuple(p.data for p in parents)
+        for i, parent in enumerate(parents):
+            if not parent.requires_grad:
+                continue
+            if op.elementwise:
+                local = _local(op, i, x, second, out)
+                if type(local) is float and local == 1.0:
+                    contribution = g
+                elif type(g) is float and g == 1.0:
+                    contribution = local
+                else:
+                    contribution = g * local
+                if hasattr(parent.data, "shape"):  # undo NumPy broadcasting
+                    contribution = sum_to(contribution, parent.data.shape)
+            else:
+                local = None
+                contribution = op.vjp(g, xs, node._ctx, out, i)
+            yield Step(node, i, parent, g, local, contribution)
+            grads[parent] = grads[parent] + contribution if parent in grads else contribution
+
+
+def _local(op: Any, i: int, x: Any, second: Any, out: Any) -> Any:
+    try:
+        return op.partials[i](x, second, out)
+    except ZeroDivisionError:
+        at = getattr(x, "data", x)
+        raise ZeroDivisionError(
+            f"backward: the derivative of {op.name} ({op.expr}) is infinite at x = {at!r}: "
+            f"its formula {op.formulas[i]} divides by zero there"
+        ) from None
+
+
+def gradients(
+    root: Any, seed: Any, order: list[Any] | None = None, create_graph: bool = False
+) -> dict[Any, Any]:
+    """$\\partial L/\\partial n$ for every node n that the backward pass reaches, in a dict.
+
+    No `.grad` is touched. With `create_graph=True` every gradient is a node recorded as
+    a graph of its own. Built on `chain_rule`.
+    """
+    grads: dict[Any, Any] = {}
+    for _ in chain_rule(root, seed, order, create_graph, grads):
+        pass
+    return grads

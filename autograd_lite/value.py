@@ -15,12 +15,11 @@ referenced is freed at once by reference counting.
 from __future__ import annotations
 
 import numbers
-from contextlib import nullcontext
 from typing import Any
 
 from . import rules as R
 from .grad_mode import _State, enable_grad
-from .graph import topological_order
+from .graph import gradients, topological_order
 
 Number = int | float
 _new = object.__new__
@@ -58,12 +57,12 @@ def _mix_error(op: str, other: object) -> TypeError:
     return TypeError(f"{op}: cannot combine a Value with {kind} {other!r:.60}; {hint}")
 
 
-def _lift(other: object, op: str) -> Value:
-    """Turn a plain number into a constant leaf; refuse anything else."""
-    if isinstance(other, Value):
+def _number(other: object, op: str) -> float:
+    """A plain number as the float constant of an op; refuse anything else."""
+    if type(other) is float:
         return other
     if isinstance(other, numbers.Real) and not isinstance(other, bool):
-        return Value(float(other))
+        return float(other)
     raise _mix_error(op, other)
 
 
@@ -89,6 +88,8 @@ class Value:
     """
 
     __slots__ = ("_ctx", "_op", "_x", "_y", "data", "grad", "label")
+    requires_grad = True  # every Value takes part in backward (read by the shared loops)
+    _retain = False  # and keeps its grad
     __array_ufunc__ = None  # NumPy scalars defer to our operators: np.float64(2) * v is a Value
 
     data: float
@@ -117,46 +118,71 @@ class Value:
         self._ctx = None
 
     # ------------------------------------------------------------ ops, each one Rule
+    # A plain number operand is kept as the op's constant (`_ctx`), not made a node:
+    # `y * 1.0001 + 0.0001` costs two nodes, not four.
     def _unary(self, rule: R.Rule, c: Any = None) -> Value:
-        """Apply a one-input rule (with its constant `c`, for `x ** c`)."""
+        """Apply a one-input rule (with its constants `c`, as the exponent of `x ** c`)."""
         data = rule.scalar(self.data) if c is None else rule.scalar(self.data, c)  # type: ignore[misc]
         return _node(data, rule, self, None, c)
 
-    def _binary(self, rule: R.Rule, y: Value) -> Value:
-        """Apply a two-input rule to this node and `y`."""
-        return _node(rule.scalar(self.data, y.data), rule, self, y)  # type: ignore[misc]
+    def _binary(self, rule: R.Rule, other: Value | Number) -> Value:
+        """Apply a two-input rule to this node and `other`, a Value or a constant."""
+        if isinstance(other, Value):
+            return _node(rule.scalar(self.data, other.data), rule, self, other)  # type: ignore[misc]
+        return self._unary(rule, _number(other, rule.name))
 
     def __add__(self, other: Value | Number) -> Value:
         """$x + y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = 1$."""
-        y = other if type(other) is Value else _lift(other, "add")
-        return _node(self.data + y.data, R.ADD, self, y)
+        if type(other) is float:
+            return _node(self.data + other, R.ADD, self, None, other)
+        if isinstance(other, Value):
+            return _node(self.data + other.data, R.ADD, self, other)
+        c = _number(other, "add")
+        return _node(self.data + c, R.ADD, self, None, c)
 
     def __radd__(self, other: Number) -> Value:
-        return _lift(other, "add").__add__(self)
+        return self.__add__(other)
 
     def __sub__(self, other: Value | Number) -> Value:
         """$x - y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = -1$."""
-        y = other if type(other) is Value else _lift(other, "sub")
-        return _node(self.data - y.data, R.SUB, self, y)
+        if type(other) is float:
+            return _node(self.data - other, R.SUB, self, None, other)
+        if isinstance(other, Value):
+            return _node(self.data - other.data, R.SUB, self, other)
+        c = _number(other, "sub")
+        return _node(self.data - c, R.SUB, self, None, c)
 
     def __rsub__(self, other: Number) -> Value:
-        return _lift(other, "sub").__sub__(self)
+        """$c - x$ for a number c: $\\partial/\\partial x = -1$."""
+        return self._unary(R.RSUB, _number(other, "sub"))
 
     def __mul__(self, other: Value | Number) -> Value:
         """$x y$: $\\partial/\\partial x = y$, $\\partial/\\partial y = x$."""
-        y = other if type(other) is Value else _lift(other, "mul")
-        return _node(self.data * y.data, R.MUL, self, y)
+        if type(other) is float:
+            return _node(self.data * other, R.MUL, self, None, other)
+        if isinstance(other, Value):
+            return _node(self.data * other.data, R.MUL, self, other)
+        c = _number(other, "mul")
+        return _node(self.data * c, R.MUL, self, None, c)
 
     def __rmul__(self, other: Number) -> Value:
-        return _lift(other, "mul").__mul__(self)
+        return self.__mul__(other)
 
     def __truediv__(self, other: Value | Number) -> Value:
         """$x / y$: $\\partial/\\partial x = 1/y$, $\\partial/\\partial y = -x/y^2$."""
-        y = other if type(other) is Value else _lift(other, "div")
-        return self._binary(R.DIV, y)
+        return self._binary(R.DIV, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _lift(other, "div").__truediv__(self)
+        """$c / x$ for a number c: $\\partial/\\partial x = -c/x^2$."""
+        return self._unary(R.RDIV, _number(other, "div"))
+
+    def __mod__(self, other: Value | Number) -> Value:
+        """$x \\bmod y = x - y\\lfloor x/y \\rfloor$ (the sign of y, as Python):
+        $\\partial/\\partial x = 1$, $\\partial/\\partial y = -\\lfloor x/y \\rfloor$."""
+        return self._binary(R.MOD, other)
+
+    def __rmod__(self, other: Number) -> Value:
+        return Value(_number(other, "mod"))._binary(R.MOD, self)
 
     def __neg__(self) -> Value:
         """$-x$: $\\partial/\\partial x = -1$."""
@@ -168,28 +194,22 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         """$x^c$ for a number c ($\\partial/\\partial x = c x^{c-1}$), or $x^y$ for a Value y.
 
-        For a Value exponent, $\\partial x^y/\\partial y = x^y \\log x$, defined for x > 0.
+        For a Value exponent, $\\partial x^y/\\partial y = x^y \\log x$ (0 where x = 0).
         """
-        if type(other) is Value:
-            return self._binary(R.POWV, other)
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            return self._unary(R.POW, float(other))
-        raise _mix_error("pow", other)
+        if isinstance(other, bool) or not isinstance(other, (Value, numbers.Real)):
+            raise _mix_error("pow", other)
+        return self._binary(R.POW, other)
 
     def __rpow__(self, other: Number) -> Value:
-        """$c^x$ for a number c: $\\partial/\\partial x = c^x \\log c$ (c > 0)."""
-        return _lift(other, "pow")._binary(R.POWV, self)
+        """$c^x$ for a number c: $\\partial/\\partial x = c^x \\log c$ (0 for c = 0)."""
+        return self._unary(R.RPOW, _number(other, "pow"))
 
     def exp(self) -> Value:
         """$e^x$: $\\partial/\\partial x = e^x$."""
         return self._unary(R.EXP)
 
     def log(self) -> Value:
-        """$\\ln x$ for x > 0: $\\partial/\\partial x = 1/x$.
-
-        Raises:
-            ValueError: x <= 0, naming the value.
-        """
+        """$\\ln x$ for x > 0: $\\partial/\\partial x = 1/x$."""
         return self._unary(R.LOG)
 
     def tanh(self) -> Value:
@@ -197,10 +217,7 @@ class Value:
         return self._unary(R.TANH)
 
     def sigmoid(self) -> Value:
-        """$\\sigma(x) = 1/(1+e^{-x})$: $\\partial/\\partial x = \\sigma(x)(1-\\sigma(x))$.
-
-        Computed without overflow for any x (no exp of a large positive number).
-        """
+        """$\\sigma(x) = 1/(1+e^{-x})$: $\\partial/\\partial x = \\sigma(x)(1-\\sigma(x))$."""
         return self._unary(R.SIGMOID)
 
     def relu(self) -> Value:
@@ -215,20 +232,115 @@ class Value:
         """$\\cos x$: $\\partial/\\partial x = -\\sin x$."""
         return self._unary(R.COS)
 
-    def sqrt(self) -> Value:
-        """$\\sqrt{x}$ for x >= 0: $\\partial/\\partial x = 1/(2\\sqrt{x})$.
+    def tan(self) -> Value:
+        """$\\tan x$: $\\partial/\\partial x = 1 + \\tan^2 x$."""
+        return self._unary(R.TAN)
 
-        Raises:
-            ValueError: x < 0, naming the value.
-        """
+    def arcsin(self) -> Value:
+        """$\\arcsin x$ for $|x| \\le 1$: $\\partial/\\partial x = 1/\\sqrt{1 - x^2}$."""
+        return self._unary(R.ARCSIN)
+
+    def arccos(self) -> Value:
+        """$\\arccos x$ for $|x| \\le 1$: $\\partial/\\partial x = -1/\\sqrt{1 - x^2}$."""
+        return self._unary(R.ARCCOS)
+
+    def arctan(self) -> Value:
+        """$\\arctan x$: $\\partial/\\partial x = 1/(1 + x^2)$."""
+        return self._unary(R.ARCTAN)
+
+    def sinh(self) -> Value:
+        """$\\sinh x$: $\\partial/\\partial x = \\cosh x$."""
+        return self._unary(R.SINH)
+
+    def cosh(self) -> Value:
+        """$\\cosh x$: $\\partial/\\partial x = \\sinh x$."""
+        return self._unary(R.COSH)
+
+    def arcsinh(self) -> Value:
+        """$\\operatorname{arsinh} x$: $\\partial/\\partial x = 1/\\sqrt{x^2 + 1}$."""
+        return self._unary(R.ARCSINH)
+
+    def arccosh(self) -> Value:
+        """$\\operatorname{arcosh} x$ for x >= 1: $\\partial/\\partial x = 1/\\sqrt{x^2 - 1}$."""
+        return self._unary(R.ARCCOSH)
+
+    def arctanh(self) -> Value:
+        """$\\operatorname{artanh} x$ for $|x| < 1$: $\\partial/\\partial x = 1/(1 - x^2)$."""
+        return self._unary(R.ARCTANH)
+
+    def sqrt(self) -> Value:
+        """$\\sqrt{x}$ for x >= 0: $\\partial/\\partial x = 1/(2\\sqrt{x})$."""
         return self._unary(R.SQRT)
 
     def abs(self) -> Value:
         """$|x|$: $\\partial/\\partial x = \\mathrm{sign}(x)$, taken as 0 at x = 0."""
         return self._unary(R.ABS)
 
+    def log1p(self) -> Value:
+        """$\\ln(1 + x)$, exact for tiny x: $\\partial/\\partial x = 1/(1 + x)$."""
+        return self._unary(R.LOG1P)
+
+    def expm1(self) -> Value:
+        """$e^x - 1$, exact for tiny x: $\\partial/\\partial x = e^x$."""
+        return self._unary(R.EXPM1)
+
+    def log2(self) -> Value:
+        """$\\log_2 x$: $\\partial/\\partial x = 1/(x \\ln 2)$."""
+        return self._unary(R.LOG2)
+
+    def log10(self) -> Value:
+        """$\\log_{10} x$: $\\partial/\\partial x = 1/(x \\ln 10)$."""
+        return self._unary(R.LOG10)
+
+    def exp2(self) -> Value:
+        """$2^x$: $\\partial/\\partial x = 2^x \\ln 2$."""
+        return self._unary(R.EXP2)
+
+    def sign(self) -> Value:
+        """$\\mathrm{sign}(x)$, one of -1, 0, 1: $\\partial/\\partial x = 0$ (as NumPy)."""
+        return self._unary(R.SIGN)
+
+    def floor(self) -> Value:
+        """$\\lfloor x \\rfloor$: $\\partial/\\partial x = 0$ (as NumPy and PyTorch)."""
+        return self._unary(R.FLOOR)
+
+    def ceil(self) -> Value:
+        """$\\lceil x \\rceil$: $\\partial/\\partial x = 0$ (as NumPy and PyTorch)."""
+        return self._unary(R.CEIL)
+
+    def erf(self) -> Value:
+        """$\\mathrm{erf}(x) = \\frac{2}{\\sqrt\\pi}\\int_0^x e^{-t^2}dt$.
+
+        $\\partial/\\partial x = \\frac{2}{\\sqrt\\pi}e^{-x^2}$.
+        """
+        return self._unary(R.ERF)
+
+    def softplus(self) -> Value:
+        """$\\ln(1 + e^x)$, finite for any x: $\\partial/\\partial x = \\sigma(x)$."""
+        return self._unary(R.SOFTPLUS)
+
     def __abs__(self) -> Value:
         return self._unary(R.ABS)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """$x$ for x > 0, else $s x$: $\\partial/\\partial x = 1$ or $s$ (s = negative_slope)."""
+        return self._unary(R.LEAKY_RELU, float(negative_slope))
+
+    def clip(self, lo: float, hi: float) -> Value:
+        """$\\min(\\max(x, lo), hi)$: $\\partial/\\partial x = 1$ for lo <= x <= hi, else 0."""
+        return self._unary(R.CLIP, R.clip_bounds(lo, hi))
+
+    def square(self) -> Value:
+        """$x^2$ (as `x ** 2`): $\\partial/\\partial x = 2x$."""
+        return R.SQUARE(self)
+
+    def reciprocal(self) -> Value:
+        """$1/x$ (as `1 / x`): $\\partial/\\partial x = -1/x^2$."""
+        return R.RECIPROCAL(self)
+
+    def gelu(self) -> Value:
+        """$x\\,\\Phi(x)$, the exact GELU: $\\partial/\\partial x = \\Phi(x) + x\\,\\varphi(x)$."""
+        return R.GELU(self)
 
     @property
     def _parents(self) -> tuple[Value, ...]:
@@ -296,7 +408,8 @@ class Value:
         """
         order = topological_order(self)
         if create_graph:
-            grads = gradients(self, order, create_graph=True)
+            with enable_grad():
+                grads = gradients(self, 1.0, order, create_graph=True)
             for node in order:
                 if node in grads:
                     g, before = grads[node], node.grad
@@ -334,43 +447,3 @@ class Value:
             if accumulated:
                 for node, before in zip(order, previous):
                     node.grad += before
-
-
-def gradients(
-    root: Value, order: list[Value] | None = None, create_graph: bool = False
-) -> dict[Value, Any]:
-    """Return $\\partial root/\\partial n$ for every node n, without touching any `.grad`.
-
-    The general backward loop: gradients live in a dict, and with `create_graph=True`
-    every one of them is a Value recorded as a graph (so it can be differentiated again).
-    Used by `backward(create_graph=True)` and by the derivatives toolkit.
-    """
-    if order is None:
-        order = topological_order(root)
-    # The seed stays the number 1.0 even with create_graph: a constant, and no `1 * ...`
-    # node in front of every gradient that flows out of the root.
-    grads: dict[Value, Any] = {root: 1.0}
-    with enable_grad() if create_graph else nullcontext():
-        for node in order:
-            op = node._op
-            if op is None or node not in grads:
-                continue
-            g = grads[node]
-            parents = node._parents
-            x, y = node._x, node._y
-            assert x is not None  # a node with an op has its first input
-            xs: tuple[Any, Any, Any]
-            if create_graph:
-                xs = (x, node._ctx if y is None else y, node)
-            else:
-                xs = (x.data, node._ctx if y is None else y.data, node.data)
-            for parent, partial in zip(parents, op.partials):
-                local = partial(*xs)
-                if type(local) is float and local == 1.0:
-                    contribution = g
-                elif type(g) is float and g == 1.0:
-                    contribution = local
-                else:
-                    contribution = g * local
-                grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    return grads

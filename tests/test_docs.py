@@ -316,7 +316,7 @@ def _render_rules_page(rules: Any = None) -> str:
 
 
 def test_rule_table_shows_every_rule_and_formula() -> None:
-    from autograd_lite.rules import RULES
+    from autograd_lite.rules import COMPOSITES, RULES
 
     page = (DOCS / "rules.md").read_text(encoding="utf-8")
     assert "<!-- rule-table: elementwise -->" in page
@@ -325,7 +325,8 @@ def test_rule_table_shows_every_rule_and_formula() -> None:
     assert _missing_rules(rendered) == []
     assert "<!-- rule-table" not in rendered
     rows = rendered.count("<tr>") if "<tr>" in rendered else rendered.count("\n| **")
-    assert rows == len(RULES) + (2 if "<tr>" in rendered else 0)  # + a header row per table
+    tables = 3  # elementwise, structural, composed: a header row each
+    assert rows == len(RULES) + len(COMPOSITES) + (tables if "<tr>" in rendered else 0)
 
 
 def test_rule_table_check_can_fail() -> None:

@@ -98,8 +98,12 @@ trees: st.SearchStrategy[Expr] = st.recursive(
     st.one_of(names, numbers),
     lambda inner: st.one_of(
         st.builds(UnaryOp, st.sampled_from(["-", "+"]), inner),
-        st.builds(BinOp, st.sampled_from(["+", "-", "*", "/", "**"]), inner, inner),
-        st.builds(Call, st.sampled_from(expr_module.FUNCTIONS), inner),
+        st.builds(BinOp, st.sampled_from(["+", "-", "*", "/", "%", "**"]), inner, inner),
+        st.sampled_from(expr_module.FUNCTIONS).flatmap(
+            lambda f: st.builds(
+                Call, st.just(f), inner, st.tuples(*[inner] * (expr_module.arity(f)[0] - 1))
+            )
+        ),
     ),
     max_leaves=20,
 )
@@ -182,7 +186,7 @@ HOSTILE = [
     ("[x for x in y]", "comprehension", 1),
     ("(x, y)", "tuple", 1),
     ("{'a': 1}", "dict", 1),
-    ("x % 2", "operator `%`", 3),
+    ("x // 2", "operator `//`", 3),
     ("(x) ^ 2", "for a power write `**`", 5),
     ("x @ y", "operator `@`", 3),
     ("exp", "`exp` is a function", 1),

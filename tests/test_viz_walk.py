@@ -176,7 +176,7 @@ def test_before_backward_grads_are_not_computed_and_not_zero() -> None:
     assert all(v.grad == 0.0 for v in forced.values)
 
 
-def test_a_node_used_twice_has_two_edges_and_constants_appear_by_value() -> None:
+def test_a_node_used_twice_has_two_edges_and_constants_appear_on_their_op() -> None:
     x = ag.Value(3.0, label="x")
     y = x * x + 2 * x
     y.backward()
@@ -185,9 +185,10 @@ def test_a_node_used_twice_has_two_edges_and_constants_appear_by_value() -> None
     mul_edges = [e for e in graph.edges if e.src == x_id]
     assert len(mul_edges) == 3  # x*x twice, 2*x once
     assert sum(e.contribution or 0.0 for e in mul_edges) == x.grad == 8.0
-    constant = next(v for v in graph.values if v.role == "constant")
-    assert constant.name == "2"
-    assert constant.data == 2.0
+    # A number operand is the op's constant, not a node of its own: it shows on the op.
+    assert not [v for v in graph.values if v.role == "constant"]
+    scaled = next(op for op in graph.ops if op.constant == "c = 2")
+    assert scaled.symbol == "*2"
 
 
 def test_a_grad_made_with_create_graph_is_shown_as_its_number() -> None:
@@ -234,8 +235,8 @@ def test_bad_roots_and_options_are_refused() -> None:
     x = ag.Value(1.0)
     with pytest.raises(ValueError, match="max_nodes must be at least 1"):
         walk(x * 2, max_nodes=0)
-    with pytest.raises(ValueError, match="step must be between 0 and 2"):
-        walk(x * 2, step=3)
+    with pytest.raises(ValueError, match="step must be between 0 and 1"):
+        walk(x * 2, step=2)  # one step: the constant 2 is no node of its own
 
 
 # ---------------------------------------------------------------- replay
@@ -269,7 +270,8 @@ def test_tensor_graphs_show_roles_shapes_formulas_and_kept_grads() -> None:
     assert roles["W"] == "parameter"
     assert roles["x"] == "leaf"
     assert roles["loss"] == "output"
-    assert roles["2"] == "constant"
+    assert "2" not in roles  # the constant is the op's own: `*2`
+    assert any(op.symbol == "*2" for op in graph.ops)
     w = next(v for v in graph.values if v.name == "W")
     assert w.shape == (2, 3)
     assert w.dtype == "float64"

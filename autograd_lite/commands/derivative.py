@@ -69,8 +69,10 @@ def _hint(tree: E.Expr) -> str | None:
                     "e * ... multiplies by e = 2.71828...; for e raised to a power write exp(...)"
                 )
             stack += [node.left, node.right]
-        elif isinstance(node, (E.UnaryOp, E.Call)):
-            stack.append(node.operand if isinstance(node, E.UnaryOp) else node.arg)
+        elif isinstance(node, E.UnaryOp):
+            stack.append(node.operand)
+        elif isinstance(node, E.Call):
+            stack.extend(node.args)
     return None
 
 

@@ -15,82 +15,37 @@ Example:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from .. import rules as R
+from ..rules import UNARY_LEVEL
 
 NAME_WIDTH = 24
 """Longest name derived for an unlabeled node before its long parts become `…`."""
 
-_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@", "powv": "**"}
-# Binary ops written infix: (symbol, precedence, right operand needs brackets at equal
-# precedence). Precedence as in Python: + - below * / @ below unary minus below **.
-_INFIX = {
-    "add": (" + ", 1, False),
-    "sub": (" - ", 1, True),
-    "mul": ("*", 2, True),
-    "div": ("/", 2, True),
-    "matmul": (" @ ", 2, True),
-    "powv": ("**", 4, False),
-}
-_ATOM = 9
-
-
-def short_number(x: float) -> str:
-    """A number as written in an expression: `2`, `-0.5`, `6.88137`."""
-    if not math.isfinite(x):
-        return str(x)
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.6g}"
+_ATOM = R.ATOM
 
 
 def op_symbol(op: R.Rule, ctx: Any = None) -> str:
-    """The short text of an op node: `+`, `*`, `**2`, `tanh`, `sum`."""
-    if op.name == "pow":
-        return f"**{short_number(float(ctx))}"
-    return _SYMBOLS.get(op.name, op.name)
+    """The short text of an op node: `+`, `*2`, `**2`, `1-`, `tanh`, `sum`, as the table
+    says the op prints (`Rule.show`); an infix op's constant is written beside it."""
+    show = op.show
+    symbol = show.symbol.strip()
+    if show.form == "infix" and ctx is not None and show.consts is not None:
+        constant = show.consts(ctx)
+        return f"{constant}{symbol}" if show.swapped else f"{symbol}{constant}"
+    return symbol
 
 
 def constant_text(op: R.Rule, ctx: Any) -> str:
-    if ctx is None:
+    """The op's constants in words (`c = 2`, `axis=0, keepdims`), or ""."""
+    show = op.show
+    if ctx is None or show.consts is None:
         return ""
-    if op.name == "pow":
-        return f"c = {short_number(float(ctx))}"
-    if op.name in ("sum", "max"):
-        axis, keepdims = ctx
-        text = "" if axis is None else f"axis={axis}"
-        return text + (", keepdims" if keepdims and text else "keepdims" if keepdims else "")
-    if op.name in ("reshape", "broadcast_to"):
-        return f"shape={tuple(ctx)}"
-    if op.name == "transpose":
-        return f"axes={tuple(ctx)}"
-    if op.name == "getitem":
-        return f"index={_index_text(ctx)}"
-    return ""
-
-
-def _index_text(index: Any) -> str:
-    parts = index if isinstance(index, tuple) else (index,)
-    texts = []
-    for part in parts:
-        if isinstance(part, slice):
-            texts.append(
-                ":".join("" if v is None else str(v) for v in (part.start, part.stop))
-                + ("" if part.step is None else f":{part.step}")
-            )
-        elif isinstance(part, (int, np.integer)):
-            texts.append(str(int(part)))
-        elif part is None:
-            texts.append("None")
-        elif part is Ellipsis:
-            texts.append("...")
-        else:
-            texts.append("[…]")
-    return ", ".join(texts)
+    text = show.consts(ctx)
+    return f"c = {text}" if show.form == "infix" or op.elementwise else text
 
 
 def _leaf_name(node: Any) -> tuple[str, int]:
@@ -102,7 +57,7 @@ def _leaf_name(node: Any) -> tuple[str, int]:
         if data.size != 1:
             return "const", _ATOM
         data = float(data.reshape(()))
-    text = short_number(float(data))
+    text = R.number(float(data))
     return text, (3 if text.startswith("-") else _ATOM)
 
 
@@ -142,30 +97,33 @@ def names_of(order: list[Any]) -> dict[Any, str]:
 
 
 def _derived(op: R.Rule, ctx: Any, parts: list[tuple[str, int]]) -> tuple[str, int]:
-    """Write `op` applied to named inputs, bracketing by precedence."""
+    """Write `op` applied to named inputs, bracketing by precedence (`Rule.show`)."""
 
     def wrap(part: tuple[str, int], need: bool) -> str:
         return f"({part[0]})" if need else part[0]
 
-    name = op.name
-    if name in _INFIX and len(parts) == 2:
-        symbol, prec, strict = _INFIX[name]
+    show = op.show
+    if show.form == "infix" and len(parts) == 1 and ctx is not None and show.consts:
+        text = show.consts(ctx)
+        constant = (text, UNARY_LEVEL if text.startswith("-") else _ATOM)
+        parts = [constant, parts[0]] if show.swapped else [parts[0], constant]
+    prec = show.precedence
+    if show.form == "infix" and len(parts) == 2:
         (_, lp), (_, rp) = parts
-        if name == "powv":  # right-associative
+        if prec == R.POWER_LEVEL:  # right-associative
             left, right = wrap(parts[0], lp <= prec), wrap(parts[1], rp < prec)
         else:
-            left, right = (
-                wrap(parts[0], lp < prec),
-                wrap(parts[1], rp < prec or (strict and rp == prec)),
-            )
-        return f"{left}{symbol}{right}", prec
+            left = wrap(parts[0], lp < prec)
+            right = wrap(parts[1], rp < prec or (show.strict and rp == prec))
+        return f"{left}{show.symbol}{right}", prec
     x = parts[0]
-    if name == "neg":
-        return f"-{wrap(x, x[1] < 4)}", 3
-    if name == "pow":
-        return f"{wrap(x, x[1] <= 4)}**{short_number(float(ctx))}", 4
-    if name == "transpose":
-        return f"{wrap(x, x[1] < _ATOM)}ᵀ", _ATOM
-    if name == "getitem":
-        return f"{wrap(x, x[1] < _ATOM)}[{_index_text(ctx)}]", _ATOM
-    return f"{name}({', '.join(p[0] for p in parts)})", _ATOM
+    if show.form == "prefix":
+        return f"{show.symbol}{wrap(x, x[1] < R.POWER_LEVEL)}", prec
+    if show.form == "postfix":
+        return f"{wrap(x, x[1] < _ATOM)}{show.symbol}", _ATOM
+    if show.form == "index":
+        return f"{wrap(x, x[1] < _ATOM)}[{R.index_text(ctx)}]", _ATOM
+    args = [p[0] for p in parts]
+    if op.elementwise and ctx is not None and show.consts is not None:
+        args.append(show.consts(ctx))
+    return f"{show.symbol}({', '.join(args)})", _ATOM

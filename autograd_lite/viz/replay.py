@@ -12,6 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
+from ..graph import chain_rule
+
 
 def step_offsets(order: list[Any], tensor: bool) -> tuple[dict[Any, int], int]:
     """Number the chain-rule steps as the engine runs them: node by node, input by input.
@@ -60,38 +64,37 @@ class Replay:
 
 
 def replay(order: list[Any], offsets: dict[Any, int], tensor: bool, until: int) -> Replay:
-    """Run the engine's loop from a seed of 1 for `until` steps, on plain numbers.
+    """Run the engine's chain-rule steps from a seed of 1 for `until` steps.
 
-    For Values this is `Value.backward`'s loop, with the same multiplications in the
-    same order, so the running totals equal what `backward()` leaves in `.grad`
-    bit for bit. For Tensors it only records which nodes a gradient has reached.
+    The steps come from `graph.chain_rule`, the engine's own general loop, so for
+    Values the running totals are the ones `backward()` leaves in `.grad`, bit for bit.
+    For Tensors only which nodes a gradient has reached is recorded.
     """
     state = Replay()
     root = order[0]
     state.reached.add(root)
     if not tensor:
         state.grads[root] = 1.0
-    for node in order:
-        if node._op is None:
-            continue
-        base = offsets[node]
-        if base >= until:
-            break
-        if tensor:
-            k = base
-            for parent in node._parents:
-                if parent.requires_grad and k < until:
-                    state.reached.add(parent)
-                    k += 1
-            continue
-        g = state.grads[node]
-        for i, parent in enumerate(node._parents):
-            if base + i >= until:
+    if until <= 0:
+        return state
+    seed = np.ones_like(root.data) if tensor else 1.0
+    try:
+        for k, step in enumerate(chain_rule(root, seed, order)):
+            if k >= until:
                 break
-            local = local_derivative(node, i)
-            contribution = g * local
-            total = state.grads[parent] + contribution if parent in state.grads else contribution
-            state.grads[parent] = total
+            parent = step.parent
             state.reached.add(parent)
-            state.edges[(node, i)] = (local, g, contribution, total)
+            if tensor:
+                continue
+            grads = state.grads
+            total = grads[parent] + step.contribution if parent in grads else step.contribution
+            grads[parent] = total
+            state.edges[(step.node, step.position)] = (
+                step.local,
+                step.g,
+                step.contribution,
+                total,
+            )
+    except (ZeroDivisionError, ValueError, OverflowError):
+        pass  # the pass stops where the engine would raise; the picture shows it so far
     return state

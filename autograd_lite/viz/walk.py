@@ -304,7 +304,7 @@ def _role(node: Any, root: Any) -> Role:
         return "output"
     if node._op is not None:
         return "intermediate"
-    if getattr(node, "requires_grad", False):
+    if isinstance(node, Tensor) and node.requires_grad:
         return "parameter"
     return "leaf" if node.label else "constant"
 

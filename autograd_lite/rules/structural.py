@@ -1,0 +1,399 @@
+"""The structural rules (Tensor only): ops that move, sum or pick numbers.
+
+Their Jacobians are never formed. Each rule's `vjp(g, xs, c, out, i)` returns the
+gradient for input i: `g` is the upstream gradient (the shape of `out`), `xs` the inputs
+and `c` the op's constants (an axis, a shape, an index). Every vjp is written with
+`.reshape`, `.transpose`, `.sum`, `@` (which ndarrays and Tensors share) and
+`call(RULE, ...)`, so it runs on arrays and, under `create_graph=True`, records itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .base import PRODUCT_LEVEL, Example, Names, Show, Structural, call, data_of
+
+Axis = int | tuple[int, ...] | None
+# Rules named by the vjps of others before their own lines.
+BROADCAST: Structural
+GETITEM: Structural
+SCATTER: Structural
+CUMSUM: Structural
+FLIP: Structural
+ROLL: Structural
+EINSUM: Structural
+ASTYPE: Structural
+
+
+# ---------------------------------------------------------------- helpers shared by the vjps
+
+
+def unsqueeze(a: Any, axis: int) -> Any:
+    """Insert an axis of length 1 at `axis` (negative counts from the end)."""
+    shape = tuple(a.shape)
+    axis = axis % (len(shape) + 1)
+    return a.reshape((*shape[:axis], 1, *shape[axis:]))
+
+
+def matrix_transpose(a: Any) -> Any:
+    """Swap the last two axes: $A^T$ for a stack of matrices."""
+    axes = list(range(a.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return a.transpose(tuple(axes))
+
+
+def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `a` down to `shape`: the backward of broadcasting `shape` up to `a.shape`."""
+    if tuple(a.shape) == shape:
+        return a
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1
+    )
+    return a.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
+    """Broadcast `a` up to `shape` (a differentiable op on Tensors)."""
+    if tuple(a.shape) == shape:
+        return a
+    return call(BROADCAST, a, shape)
+
+
+def keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
+    """`shape` with the reduced axes kept as length 1."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {ax % len(shape) for ax in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def has_array_index(index: Any) -> bool:
+    """True when an index holds integer arrays (so repeated positions must add up)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, (np.ndarray, list)) for p in parts)
+
+
+def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argsort(axes))
+
+
+def _axis_text(c: tuple[Axis, bool]) -> str:
+    axis, keepdims = c
+    text = "" if axis is None else f"axis={axis}"
+    return ", ".join(part for part in (text, "keepdims" if keepdims else "") if part)
+
+
+def index_text(index: Any) -> str:
+    """An index as written in Python: `0, 1:3, …` (arrays as `[…]`)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    texts = []
+    for part in parts:
+        if isinstance(part, slice):
+            texts.append(
+                ":".join("" if v is None else str(v) for v in (part.start, part.stop))
+                + ("" if part.step is None else f":{part.step}")
+            )
+        elif isinstance(part, (int, np.integer)):
+            texts.append(str(int(part)))
+        elif part is None:
+            texts.append("None")
+        elif part is Ellipsis:
+            texts.append("...")
+        else:
+            texts.append("[…]")
+    return ", ".join(texts)
+
+
+# ---------------------------------------------------------------- matmul
+
+
+def _matmul_vjp(g: Any, xs: tuple[Any, Any], c: Any, out: Any, i: int) -> Any:
+    x, y = xs
+    if i == 0:
+        if y.ndim == 1:  # out[..., i] = sum_k x[..., i, k] y[k]
+            return unsqueeze(g, -1) * y
+        if x.ndim == 1:  # out[..., j] = sum_k x[k] y[..., k, j]
+            return sum_to((y @ unsqueeze(g, -1)).reshape(tuple(y.shape[:-1])), tuple(x.shape))
+        return sum_to(g @ matrix_transpose(y), tuple(x.shape))
+    if x.ndim == 1:
+        if y.ndim == 1:
+            return g * x
+        return sum_to(unsqueeze(x, -1) * unsqueeze(g, -2), tuple(y.shape))
+    if y.ndim == 1:
+        gy = matrix_transpose(x) @ unsqueeze(g, -1)
+        return sum_to(gy.reshape(tuple(gy.shape[:-1])), tuple(y.shape))
+    return sum_to(matrix_transpose(x) @ g, tuple(y.shape))
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def _sum_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
+    axis, keepdims = c
+    shape = tuple(xs[0].shape)
+    if not keepdims:
+        g = g.reshape(keepdims_shape(shape, axis))
+    return broadcast_to(g, shape)
+
+
+def _extreme_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
+    # Ties share the gradient equally (as torch.amax and torch.amin).
+    axis = c[0]
+    xd, od = data_of(xs[0]), data_of(out)
+    shape = keepdims_shape(xd.shape, axis)
+    mask = xd == od.reshape(shape)
+    share = mask / mask.sum(axis=axis, keepdims=True)
+    return g.reshape(shape) * share.astype(xd.dtype, copy=False)
+
+
+def _exclusive_product(x: np.ndarray, axis: Axis) -> np.ndarray:
+    """The product of all other elements of each reduced slice, exact with zeros."""
+    if axis is None:
+        return _exclusive_product(x.reshape(-1), 0).reshape(x.shape)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    axes = tuple(a % x.ndim for a in axes)
+    rest = tuple(a for a in range(x.ndim) if a not in axes)
+    moved = x.transpose(rest + axes)
+    flat = moved.reshape(*moved.shape[: len(rest)], -1)
+    ones = np.ones_like(flat[..., :1])
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return (left * right).reshape(moved.shape).transpose(_inverse(rest + axes))
+
+
+def _prod_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
+    axis = c[0]
+    x = xs[0]
+    shape = keepdims_shape(tuple(x.shape), axis)
+    g = g.reshape(shape)
+    xd = data_of(x)
+    if np.all(xd != 0):
+        return g * (out.reshape(shape) / x)  # differentiable again under create_graph
+    if not isinstance(x, np.ndarray):
+        raise NotImplementedError(
+            "prod: the second derivative of a product with a zero among its factors is not "
+            "supported; shift the input away from 0, or differentiate once"
+        )
+    return g * _exclusive_product(xd, axis)
+
+
+def _cumsum_vjp(g: Any, xs: tuple[Any], axis: int | None, out: Any, i: int) -> Any:
+    # out_j = sum_{k <= j} x_k, so x_k gets sum_{j >= k} g_j: a cumsum from the end.
+    x = xs[0]
+    if axis is None:
+        g = g.reshape(-1)
+        return call(FLIP, call(CUMSUM, call(FLIP, g, (0,)), 0), (0,)).reshape(tuple(x.shape))
+    return call(FLIP, call(CUMSUM, call(FLIP, g, (axis,)), axis), (axis,))
+
+
+# ---------------------------------------------------------------- shape and indexing
+
+
+def _array_scatter(g: np.ndarray, c: Any) -> np.ndarray:
+    shape, index = c
+    out = np.zeros(shape, dtype=g.dtype)
+    if has_array_index(index):
+        np.add.at(out, index, g)  # repeated indices must add up
+    else:
+        out[index] = g
+    return out
+
+
+def _concatenate(xs: tuple[np.ndarray, ...], c: tuple[int, tuple[int, ...]]) -> np.ndarray:
+    return np.concatenate(xs, axis=c[0])
+
+
+def _concatenate_vjp(g: Any, xs: Any, c: tuple[int, tuple[int, ...]], out: Any, i: int) -> Any:
+    axis, offsets = c
+    index = (slice(None),) * axis + (slice(offsets[i], offsets[i + 1]),)
+    return call(GETITEM, g, index)
+
+
+def _pad(x: np.ndarray, c: tuple[tuple[tuple[int, int], ...], float]) -> np.ndarray:
+    widths, value = c
+    return np.pad(x, widths, constant_values=value)
+
+
+def _pad_vjp(g: Any, xs: Any, c: Any, out: Any, i: int) -> Any:
+    widths = c[0]
+    index = tuple(slice(before, n - after) for (before, after), n in zip(widths, g.shape))
+    return call(GETITEM, g, index)
+
+
+def _roll_vjp(g: Any, xs: Any, c: Any, out: Any, i: int) -> Any:
+    shift, axis = c
+    back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+    return call(ROLL, g, (back, axis))
+
+
+# ---------------------------------------------------------------- einsum
+
+
+def _einsum(xs: tuple[np.ndarray, ...], spec: str) -> np.ndarray:
+    return np.einsum(spec, *xs, optimize=len(xs) > 2)
+
+
+def _einsum_vjp(g: Any, xs: tuple[Any, ...], spec: str, out: Any, i: int) -> Any:
+    """$\\partial/\\partial x_i$ of an einsum: the einsum of g with the other operands,
+    written back to x_i's subscripts, then broadcast over the letters only x_i has."""
+    inputs, output = spec.split("->")
+    terms = inputs.split(",")
+    mine = terms[i]
+    others = [t for k, t in enumerate(terms) if k != i]
+    seen = set(output).union(*others)
+    kept = "".join(letter for letter in mine if letter in seen)
+    grad = _einsum_apply(",".join([output, *others]) + "->" + kept, g, xs, i)
+    if kept != mine:  # letters summed only inside x_i: every element gets the same g
+        shape = tuple(xs[i].shape)
+        expanded = tuple(shape[k] if letter in seen else 1 for k, letter in enumerate(mine))
+        grad = broadcast_to(grad.reshape(expanded), shape)
+    return grad
+
+
+def _einsum_apply(spec: str, g: Any, xs: tuple[Any, ...], i: int) -> Any:
+    operands = (g, *[x for k, x in enumerate(xs) if k != i])
+    if all(isinstance(x, np.ndarray) for x in operands):
+        return _einsum(operands, spec)
+    from ..tensor import nary  # a recorded einsum under create_graph
+
+    return nary(EINSUM, operands, spec)
+
+
+# fmt: off
+MATMUL = Structural("matmul", "x @ y", np.matmul, _matmul_vjp,
+                    "g @ yᵀ", "xᵀ @ g",
+                    show=Show("infix", " @ ", PRODUCT_LEVEL, strict=True),
+                    names=Names("matmul", "__matmul__", "Tensor", None, (np.matmul,)),
+                    example=Example((2, 3, 4), (4, 5)))
+SUM = Structural("sum", "sum(x, axis)", lambda x, c: np.sum(x, axis=c[0], keepdims=c[1]),
+                 _sum_vjp,
+                 "broadcast g back to x's shape",
+                 show=Show("call", "sum", consts=_axis_text),
+                 names=Names(None, "sum", "Tensor", None, (np.sum,)),
+                 example=Example((2, 3, 4), consts=((0, 2), False)))
+MAX = Structural("max", "max(x, axis)", lambda x, c: np.max(x, axis=c[0], keepdims=c[1]),
+                 _extreme_vjp,
+                 "g where x is the max (ties share it equally), else 0",
+                 show=Show("call", "max", consts=_axis_text),
+                 names=Names(None, "max", "Tensor", None, (np.max, np.amax)),
+                 kink=lambda xs, c, out, eps: _ties(xs[0], c, out, eps),
+                 kink_text="with tied elements",
+                 example=Example((3, 5), consts=(1, False)))
+MIN = Structural("min", "min(x, axis)", lambda x, c: np.min(x, axis=c[0], keepdims=c[1]),
+                 _extreme_vjp,
+                 "g where x is the min (ties share it equally), else 0",
+                 show=Show("call", "min", consts=_axis_text),
+                 names=Names(None, "min", "Tensor", None, (np.min, np.amin)),
+                 kink=lambda xs, c, out, eps: _ties(xs[0], c, out, eps),
+                 kink_text="with tied elements",
+                 example=Example((3, 5), consts=(0, True)))
+PROD = Structural("prod", "prod(x, axis)", lambda x, c: np.prod(x, axis=c[0], keepdims=c[1]),
+                  _prod_vjp,
+                  "g times the product of the other elements",
+                  show=Show("call", "prod", consts=_axis_text),
+                  names=Names(None, "prod", "Tensor", None, (np.prod,)),
+                  doc="A primitive: exp(sum(log x)) fails at zeros and negative numbers.",
+                  example=Example((3, 4), consts=(1, False)))
+CUMSUM = Structural("cumsum", "cumsum(x, axis)", lambda x, axis: np.cumsum(x, axis=axis),
+                    _cumsum_vjp,
+                    "cumsum of g from the end",
+                    show=Show("call", "cumsum", consts=lambda a: "" if a is None else f"axis={a}"),
+                    names=Names(None, "cumsum", "Tensor", None, (np.cumsum,)),
+                    example=Example((3, 4), consts=1))
+BROADCAST = Structural("broadcast_to", "broadcast_to(x, shape)", np.broadcast_to,
+                       lambda g, xs, c, out, i: sum_to(g, tuple(xs[0].shape)),
+                       "sum g back to x's shape",
+                       show=Show("call", "broadcast_to", consts=lambda s: f"shape={tuple(s)}"),
+                       names=Names(),
+                       example=Example((3, 1), consts=(2, 3, 4)))
+RESHAPE = Structural("reshape", "reshape(x, shape)", np.reshape,
+                     lambda g, xs, c, out, i: g.reshape(tuple(xs[0].shape)),
+                     "reshape g to x's shape",
+                     show=Show("call", "reshape", consts=lambda s: f"shape={tuple(s)}"),
+                     names=Names(None, "reshape", "Tensor", None, (np.reshape,)),
+                     example=Example((2, 3, 4), consts=(4, 6)))
+TRANSPOSE = Structural("transpose", "transpose(x, axes)", np.transpose,
+                       lambda g, xs, c, out, i: g.transpose(_inverse(c)),
+                       "transpose g back",
+                       show=Show("postfix", "ᵀ", consts=lambda a: f"axes={tuple(a)}"),
+                       names=Names(None, "transpose", "Tensor", None, (np.transpose,)),
+                       example=Example((2, 3, 4), consts=(2, 0, 1)))
+GETITEM = Structural("getitem", "x[index]", lambda x, index: x[index],
+                     lambda g, xs, c, out, i: call(SCATTER, g, (tuple(xs[0].shape), c)),
+                     "g added into zeros at index",
+                     show=Show("index", "[]", consts=index_text),
+                     names=Names(None, "__getitem__", "Tensor"),
+                     example=Example((3, 4), consts=(np.array([0, 2, 0]), slice(1, None))))
+SCATTER = Structural("scatter_add", "zeros(shape) with x added at index", _array_scatter,
+                     lambda g, xs, c, out, i: call(GETITEM, g, c[1]),
+                     "g[index]",
+                     show=Show("call", "scatter_add",
+                               consts=lambda c: f"index={index_text(c[1])}"),
+                     example=Example((3, 3), consts=((4, 3), np.array([1, 1, 3]))))
+CONCATENATE = Structural("concatenate", "concatenate(xs, axis)", _concatenate,
+                         _concatenate_vjp,
+                         "g's slice along axis where x sits",
+                         variadic=True,
+                         show=Show("call", "concatenate", consts=lambda c: f"axis={c[0]}"),
+                         names=Names("concatenate", None, "", None, (np.concatenate,)),
+                         example=Example((2, 3), (4, 3), consts=(0, (0, 2, 6))))
+FLIP = Structural("flip", "flip(x, axis)", lambda x, axes: np.flip(x, axes),
+                  lambda g, xs, axes, out, i: call(FLIP, g, axes),
+                  "flip g back",
+                  show=Show("call", "flip", consts=lambda a: f"axis={a}"),
+                  names=Names(None, "flip", "Tensor", None, (np.flip,)),
+                  example=Example((2, 3), consts=(1,)))
+ROLL = Structural("roll", "roll(x, shift, axis)", lambda x, c: np.roll(x, c[0], c[1]),
+                  _roll_vjp,
+                  "roll g back by -shift",
+                  show=Show("call", "roll", consts=lambda c: f"shift={c[0]}, axis={c[1]}"),
+                  names=Names(None, "roll", "Tensor", None, (np.roll,)),
+                  example=Example((2, 3), consts=(1, 1)))
+PAD = Structural("pad", "pad(x, widths, value)", _pad, _pad_vjp,
+                 "g without the padding",
+                 show=Show("call", "pad", consts=lambda c: f"widths={c[0]}"),
+                 names=Names(None, "pad", "Tensor", None, (np.pad,)),
+                 example=Example((2, 3), consts=(((1, 0), (0, 2)), 0.5)))
+EINSUM = Structural("einsum", "einsum(subscripts, *xs)", _einsum, _einsum_vjp,
+                    "einsum of g with the other operands, to x's subscripts",
+                    variadic=True,
+                    show=Show("call", "einsum", consts=lambda spec: repr(spec)),
+                    names=Names("einsum", None, "", None, (np.einsum,)),
+                    doc="A primitive: its backward is an einsum too, one per operand.",
+                    example=Example((2, 3), (3, 4, 2), consts="ij,jkl->ikl"))
+FROM_VALUE = Structural("tensor", "a Value x as a 0-d Tensor", lambda x: np.asarray(x),
+                        lambda g, xs, c, out, i: _to_number(g),
+                        "g as a number",
+                        names=Names(),
+                        example=Example((), consts=None))
+ASTYPE = Structural("astype", "x as dtype", lambda x, dtype: x.astype(dtype),
+                    lambda g, xs, c, out, i: call(ASTYPE, g, data_of(xs[0]).dtype),
+                    "g converted back to x's dtype",
+                    show=Show("call", "astype", consts=lambda d: str(np.dtype(d))),
+                    names=Names(None, "astype", "Tensor"),
+                    example=Example((2, 3), consts=np.dtype(np.float64)))
+# fmt: on
+
+
+def _to_number(g: Any) -> float:
+    if not isinstance(g, np.ndarray):
+        raise NotImplementedError(
+            "stack: second derivatives through a stack of Values are not supported; "
+            "build the graph from Tensors (ag.Tensor(v.data, requires_grad=True))"
+        )
+    return float(g)
+
+
+def _ties(x: np.ndarray, c: tuple[Axis, bool], out: np.ndarray, eps: float) -> bool:
+    axis = c[0]
+    shape = keepdims_shape(x.shape, axis)
+    return bool(np.any((np.abs(x - out.reshape(shape)) <= eps).sum(axis=axis) > 1))
+
+
+STRUCTURAL: tuple[Structural, ...] = (
+    MATMUL, SUM, MAX, MIN, PROD, CUMSUM, BROADCAST, RESHAPE, TRANSPOSE, GETITEM, SCATTER,
+    CONCATENATE, FLIP, ROLL, PAD, EINSUM, FROM_VALUE, ASTYPE,
+)  # fmt: skip
