@@ -39,6 +39,7 @@ REFERENCE = DOCS / "reference"
 PUBLIC_MODULES = (
     "autograd_lite",
     "autograd_lite.data",
+    "autograd_lite.exercises",
     "autograd_lite.nn",
     "autograd_lite.optim",
     "autograd_lite.viz",
