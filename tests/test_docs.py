@@ -90,10 +90,14 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
         assert 'class="arithmatex"' in text, page
     # The Korean edition: its own concept pages, the rest falling back to English, and a
     # language switch on every page.
-    korean = (site / "ko" / "concepts" / "derivative" / "index.html").read_text(encoding="utf-8")
-    assert 'lang="ko"' in korean
-    assert "미분" in korean
-    assert 'hreflang="en"' in korean
+    for page in ("derivative", "chain-rule", "reverse-mode", "higher-order"):
+        assert (DOCS / "concepts" / f"{page}.ko.md").exists(), f"{page}: no Korean edition"
+        korean = (site / "ko" / "concepts" / page / "index.html").read_text(encoding="utf-8")
+        assert 'lang="ko"' in korean, page
+        title = re.search(r"<h1[^>]*>(.*?)</h1>", korean, re.S)
+        assert title is not None
+        assert re.search("[가-힣]", title.group(1)), f"{page}: the title is not in Korean"
+        assert 'hreflang="en"' in korean, page
     assert 'hreflang="ko"' in (site / "index.html").read_text(encoding="utf-8")
 
 

@@ -178,3 +178,49 @@ def test_numbering_check_can_fail() -> None:
     assert "lists [1, 2]" in numbering_problem(
         nb("# T\n1. a\n2. b", "## 1. A", "## 2. B\n## 3. C")
     )
+
+
+def translations() -> list[Path]:
+    """Notebooks in another language, `NAME.LANG.ipynb` beside `NAME.ipynb`."""
+    return [p for p in notebook_paths() if len(p.suffixes) == 2]
+
+
+def code_cells(notebook: dict[str, Any]) -> list[str]:
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def code_difference(original: dict[str, Any], translation: dict[str, Any]) -> str:
+    """'' when both notebooks have the same code cells, in the same order."""
+    a, b = code_cells(original), code_cells(translation)
+    if len(a) != len(b):
+        return f"{len(b)} code cells, but the original has {len(a)}"
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"code cell {i + 1} differs from the original's"
+    return ""
+
+
+def test_the_korean_notebook_exists() -> None:
+    assert [p.name for p in translations()] == ["01_derivatives.ko.ipynb"]
+
+
+@pytest.mark.parametrize("path", translations(), ids=lambda p: p.stem)
+def test_a_translation_has_its_originals_code(path: Path) -> None:
+    original = path.with_name(path.name.split(".")[0] + ".ipynb")
+    assert original.exists(), f"{path.name} translates {original.name}, which is missing"
+    a = json.loads(original.read_text(encoding="utf-8"))
+    b = json.loads(path.read_text(encoding="utf-8"))
+    assert code_difference(a, b) == "", path.name
+    # The prose is translated: no markdown cell is left as the original's.
+    prose = [c["source"] for c in a["cells"] if c["cell_type"] == "markdown"]
+    same = [c for c in b["cells"] if c["cell_type"] == "markdown" and c["source"] in prose]
+    assert not same, f"{path.name}: {len(same)} markdown cells are not translated"
+
+
+def test_code_check_can_fail() -> None:
+    def nb(*sources: str) -> dict[str, Any]:
+        return {"cells": [{"cell_type": "code", "source": s} for s in sources]}
+
+    assert code_difference(nb("a = 1", "print(a)"), nb("a = 1", "print(a)")) == ""
+    assert "cell 2 differs" in code_difference(nb("a = 1", "print(a)"), nb("a = 1", "a"))
+    assert "1 code cells" in code_difference(nb("a = 1", "print(a)"), nb("a = 1"))
