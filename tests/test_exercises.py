@@ -25,16 +25,15 @@ from autograd_lite import exercises as ex
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOLUTIONS = NOTEBOOKS / "solutions"
-WITH_EXERCISES = (
-    "01_derivatives.ipynb",
-    "02_backprop.ipynb",
-    "05_from_scalars_to_tensors.ipynb",
-    "06_inside_backward.ipynb",
+WITH_EXERCISES = sorted(
+    p.name for p in NOTEBOOKS.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
 )
+"""Every notebook has exercises, its translations included (they share its solutions)."""
 
 
 def solution_module(notebook: str) -> ModuleType:
-    path = SOLUTIONS / f"nb{notebook.split('_', 1)[0]}_{notebook.split('_', 1)[1][:-6]}.py"
+    stem = notebook.split(".")[0]  # 01_derivatives.ko.ipynb shares 01_derivatives' solutions
+    path = SOLUTIONS / f"nb{stem}.py"
     assert path.exists(), f"no solutions for {notebook}: expected {path.name}"
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None
