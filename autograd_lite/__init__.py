@@ -164,3 +164,12 @@ __all__ = [
     "where",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """Load `ag.exercises` on first use: the engine itself never needs it."""
+    if name == "exercises":
+        import importlib
+
+        return importlib.import_module(".exercises", __name__)
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")

@@ -6,6 +6,8 @@
 * The rule table page renders every rule of `RULES`, with its formulas.
 * Every example on the pages runs and prints what the page says it prints.
 * Getting started shows the README's quick-start commands, verbatim.
+* The built site loads no script, style sheet or font from the network: MathJax ships
+  with it, and the Korean edition (`/ko/`) builds beside the English one.
 
 Each checker has a test that shows it can fail.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import html.parser
 import importlib
 import importlib.util
 import inspect
@@ -39,6 +42,7 @@ REFERENCE = DOCS / "reference"
 PUBLIC_MODULES = (
     "autograd_lite",
     "autograd_lite.data",
+    "autograd_lite.exercises",
     "autograd_lite.nn",
     "autograd_lite.optim",
     "autograd_lite.viz",
@@ -72,6 +76,29 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     rules_page = (site / "rules" / "index.html").read_text(encoding="utf-8")
     assert _missing_rules(rules_page) == []
     assert "<!-- rule-table" not in rules_page  # every placeholder was filled
+    # Material's bundle names Mermaid on a CDN, and loads it only on a page with a diagram.
+    remote = [r for r in remote_references(site) if "/mermaid@" not in r]
+    assert remote == []
+    diagrams = [p for p in site.rglob("*.html") if 'class="mermaid"' in p.read_text("utf-8")]
+    assert diagrams == [], "a Mermaid diagram would load Mermaid from a CDN"
+    # The math renderer is in the site, and every page with math loads it from there.
+    assert (site / "javascripts" / "mathjax" / "startup.js").is_file()
+    assert list((site / "javascripts" / "mathjax" / "output").rglob("*.woff"))
+    for page in ("concepts/derivative", "ko/concepts/derivative"):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'<script src="(\.\./)+javascripts/mathjax/startup\.js"', text), page
+        assert 'class="arithmatex"' in text, page
+    # The Korean edition: its own concept pages, the rest falling back to English, and a
+    # language switch on every page.
+    for page in ("derivative", "chain-rule", "reverse-mode", "higher-order"):
+        assert (DOCS / "concepts" / f"{page}.ko.md").exists(), f"{page}: no Korean edition"
+        korean = (site / "ko" / "concepts" / page / "index.html").read_text(encoding="utf-8")
+        assert 'lang="ko"' in korean, page
+        title = re.search(r"<h1[^>]*>(.*?)</h1>", korean, re.S)
+        assert title is not None
+        assert re.search("[가-힣]", title.group(1)), f"{page}: the title is not in Korean"
+        assert 'hreflang="en"' in korean, page
+    assert 'hreflang="ko"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_strict_build_fails_on_a_broken_link(tmp_path: Path) -> None:
@@ -91,6 +118,134 @@ def test_strict_build_fails_on_a_broken_link(tmp_path: Path) -> None:
     result = _mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode != 0
     assert "missing.md" in result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------ nothing remote
+
+# A URL that makes a browser reach the network: http(s), or protocol-relative (//host).
+_REMOTE = r"(?:https?:)?//[^\s\"'()<>]+"
+_LOADED_BY_JS = re.compile(
+    rf"""["'`]({_REMOTE}\.(?:m?js|css|woff2?|ttf|otf|eot)(?:\?[^"'`]*)?)["'`]""", re.I
+)
+_CSS_URL = re.compile(rf"""url\(\s*["']?({_REMOTE})""", re.I)
+_CSS_IMPORT = re.compile(rf"""@import\s+(?:url\(\s*)?["']?({_REMOTE})""", re.I)
+
+
+class _Tags(html.parser.HTMLParser):
+    """Remote `<script src>`, `<link href>` (other than links to pages) and inline CSS."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.remote: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "script" and re.match(_REMOTE, a.get("src", "")):
+            self.remote.append(f"<script src={a['src']}>")
+        rel = a.get("rel", "").lower().split()
+        page_link = set(rel) & {"canonical", "alternate", "author", "license", "next", "prev"}
+        if tag == "link" and re.match(_REMOTE, a.get("href", "")) and not page_link:
+            self.remote.append(f"<link rel={a.get('rel')} href={a['href']}>")
+        if "style" in a:
+            self.styles.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles.append(data)
+
+
+def _css_remote(text: str) -> list[str]:
+    imports = _CSS_IMPORT.findall(text)
+    urls = [u for u in _CSS_URL.findall(text) if u not in imports]
+    return [f"@import {u}" for u in imports] + [f"url({u})" for u in urls]
+
+
+def remote_references(site: Path) -> list[str]:
+    """Every reference in the built site that would load a script, a style sheet or a font
+    from the network: `<script src>` and `<link href>` in HTML, `url(...)` (in `@font-face`
+    and elsewhere) and `@import` in CSS, inline or not, and the same in JavaScript (which
+    writes style sheets, MathJax's fonts among them), plus string literals in JavaScript
+    that name a remote `.js`, `.css` or font file. Links to other web pages (`<a href>`) do
+    not load anything, and are allowed."""
+    found = []
+    for path in sorted(site.rglob("*")):
+        suffix = path.suffix.lower()
+        if suffix not in (".html", ".css", ".js", ".mjs"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        where = path.relative_to(site).as_posix()
+        if suffix == ".html":
+            parser = _Tags()
+            parser.feed(text)
+            hits = parser.remote + [h for style in parser.styles for h in _css_remote(style)]
+        elif suffix == ".css":
+            hits = _css_remote(text)
+        else:
+            hits = _css_remote(text) + _LOADED_BY_JS.findall(text)
+        found += [f"{where}: {hit}" for hit in hits]
+    return found
+
+
+def test_remote_check_can_fail(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<html><head><link rel="stylesheet" href="https://fonts.example.com/css">'
+        '<link rel="canonical" href="https://example.com/"><script src="local.js"></script>'
+        "<style>@font-face { src: url('//cdn.example.com/f.woff2') }</style></head>"
+        '<body><a href="https://example.com/">a page</a><script src="//cdn.example.com/m.js">'
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    (site / "a" / "x.css").write_text(
+        '@import url("https://cdn.example.com/x.css");\n'
+        ".i { background: url(data:image/png;base64,AA) }",
+        encoding="utf-8",
+    )
+    (site / "a" / "y.js").write_text(
+        'const help = "see https://example.com/docs";\n'
+        'const css = "@font-face{src:url(https://cdn.example.com/MathJax_Main.woff)}";\n'
+        'load("https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js");\n',
+        encoding="utf-8",
+    )
+    found = remote_references(site)
+    assert found == [
+        "a/x.css: @import https://cdn.example.com/x.css",
+        "a/y.js: url(https://cdn.example.com/MathJax_Main.woff)",
+        "a/y.js: https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js",
+        "index.html: <link rel=stylesheet href=https://fonts.example.com/css>",
+        "index.html: <script src=//cdn.example.com/m.js>",
+        "index.html: url(//cdn.example.com/f.woff2)",
+    ]
+
+
+def test_mathjax_comes_from_the_installed_package(tmp_path: Path) -> None:
+    """The hook copies MathJax from the `docs` extra's package; without it, a sentence."""
+    _need_mkdocs()
+    spec = importlib.util.spec_from_file_location(
+        "mathjax_hook", DOCS / "hooks/mathjax_offline.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    if importlib.util.find_spec("mathjax") is None:
+        from mkdocs.exceptions import PluginError
+
+        with pytest.raises(PluginError, match="install the docs extra"):
+            hook.copy_mathjax(tmp_path)
+        return
+    target = hook.copy_mathjax(tmp_path)
+    assert (target / "startup.js").is_file()
+    assert (target / "input" / "tex" / "extensions" / "ams.js").is_file()
+    assert (target / "LICENSE").is_file()
+    assert remote_references(tmp_path) == []
 
 
 # ------------------------------------------------------------------ the API reference

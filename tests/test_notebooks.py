@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import site
 import tempfile
@@ -29,12 +30,16 @@ import autograd_lite
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KNOWN = (
     "01_derivatives.ipynb",
+    "01_derivatives.ko.ipynb",
     "02_backprop.ipynb",
     "03_training.ipynb",
     "04_seeing_the_graph.ipynb",
+    "05_from_scalars_to_tensors.ipynb",
+    "06_inside_backward.ipynb",
 )
 BUDGET = 60.0
-"""Seconds one notebook may take, kernel start included; the slowest takes ~15 s."""
+"""Seconds one notebook may take, kernel start included. The slowest, 03, takes ~12 s on an
+idle 2-core machine, and up to ~40 s when other jobs share the cores: hence the margin."""
 MAX_BYTES = 1_000_000
 """A committed notebook stays small: no huge embedded images."""
 
@@ -129,3 +134,93 @@ def test_every_notebook_is_executed_and_saved_with_outputs() -> None:
             text = _outputs_text(cell)
             leaked = [s for s in forbidden if s in text]
             assert not leaked, f"{path.name}, code cell {i + 1}: output shows {leaked}"
+
+
+def section_numbers(notebook: dict[str, Any]) -> list[int]:
+    """The numbers of the `## N. Title` headings, in order."""
+    found = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            found += [int(n) for n in re.findall(r"(?m)^## (\d+)\. ", "".join(cell["source"]))]
+    return found
+
+
+def listed_sections(notebook: dict[str, Any]) -> list[int]:
+    """The numbered list of the first cell (the notebook's plan), as numbers."""
+    first = "".join(notebook["cells"][0]["source"])
+    return [int(n) for n in re.findall(r"(?m)^(\d+)\. ", first)]
+
+
+def numbering_problem(notebook: dict[str, Any]) -> str:
+    """'' when the sections run 1, 2, 3, ... and the plan lists each of them once."""
+    sections = section_numbers(notebook)
+    if sections != list(range(1, len(sections) + 1)):
+        return f"sections are numbered {sections}, not 1 to {len(sections)}"
+    listed = listed_sections(notebook)
+    if listed and listed != sections:
+        return f"the first cell lists {listed}, but the sections are {sections}"
+    return ""
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
+def test_sections_are_numbered_as_the_plan_lists_them(path: Path) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert numbering_problem(notebook) == "", path.name
+
+
+def test_numbering_check_can_fail() -> None:
+    def nb(*cells: str) -> dict[str, Any]:
+        return {"cells": [{"cell_type": "markdown", "source": c} for c in cells]}
+
+    good = nb("# T\n\n1. a;\n2. b.", "## 1. A", "## 2. B")
+    assert numbering_problem(good) == ""
+    assert "not 1 to 3" in numbering_problem(nb("# T", "## 1. A", "## 2. B", "## 4. D"))
+    assert "lists [1, 2]" in numbering_problem(
+        nb("# T\n1. a\n2. b", "## 1. A", "## 2. B\n## 3. C")
+    )
+
+
+def translations() -> list[Path]:
+    """Notebooks in another language, `NAME.LANG.ipynb` beside `NAME.ipynb`."""
+    return [p for p in notebook_paths() if len(p.suffixes) == 2]
+
+
+def code_cells(notebook: dict[str, Any]) -> list[str]:
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def code_difference(original: dict[str, Any], translation: dict[str, Any]) -> str:
+    """'' when both notebooks have the same code cells, in the same order."""
+    a, b = code_cells(original), code_cells(translation)
+    if len(a) != len(b):
+        return f"{len(b)} code cells, but the original has {len(a)}"
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"code cell {i + 1} differs from the original's"
+    return ""
+
+
+def test_the_korean_notebook_exists() -> None:
+    assert [p.name for p in translations()] == ["01_derivatives.ko.ipynb"]
+
+
+@pytest.mark.parametrize("path", translations(), ids=lambda p: p.stem)
+def test_a_translation_has_its_originals_code(path: Path) -> None:
+    original = path.with_name(path.name.split(".")[0] + ".ipynb")
+    assert original.exists(), f"{path.name} translates {original.name}, which is missing"
+    a = json.loads(original.read_text(encoding="utf-8"))
+    b = json.loads(path.read_text(encoding="utf-8"))
+    assert code_difference(a, b) == "", path.name
+    # The prose is translated: no markdown cell is left as the original's.
+    prose = [c["source"] for c in a["cells"] if c["cell_type"] == "markdown"]
+    same = [c for c in b["cells"] if c["cell_type"] == "markdown" and c["source"] in prose]
+    assert not same, f"{path.name}: {len(same)} markdown cells are not translated"
+
+
+def test_code_check_can_fail() -> None:
+    def nb(*sources: str) -> dict[str, Any]:
+        return {"cells": [{"cell_type": "code", "source": s} for s in sources]}
+
+    assert code_difference(nb("a = 1", "print(a)"), nb("a = 1", "print(a)")) == ""
+    assert "cell 2 differs" in code_difference(nb("a = 1", "print(a)"), nb("a = 1", "a"))
+    assert "1 code cells" in code_difference(nb("a = 1", "print(a)"), nb("a = 1"))
