@@ -79,11 +79,12 @@ from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
 
-_ON_FIRST_USE = ("data", "train", "viz")
+_ON_FIRST_USE = ("data", "exercises", "train", "viz")
 """Parts that load when first used (`ag.viz.draw`), so `import autograd_lite` stays light."""
 
 
 def __getattr__(name: str) -> Any:
+    """Load `ag.viz`, `ag.data`, `ag.exercises` and `ag.train` on first use."""
     if name in _ON_FIRST_USE:
         module = import_module(f".{name}", __name__)
         globals()[name] = module
@@ -164,12 +165,3 @@ __all__ = [
     "where",
 ]
 __version__ = "0.1.0"
-
-
-def __getattr__(name: str) -> object:
-    """Load `ag.exercises` on first use: the engine itself never needs it."""
-    if name == "exercises":
-        import importlib
-
-        return importlib.import_module(".exercises", __name__)
-    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
