@@ -62,7 +62,17 @@ class Series:
         need: the highest order this node must reach.
     """
 
-    __slots__ = ("_ctx", "_op", "_parents", "_partials", "_tape", "coefficients", "label", "need")
+    __slots__ = (
+        "__weakref__",
+        "_ctx",
+        "_op",
+        "_parents",
+        "_partials",
+        "_tape",
+        "coefficients",
+        "label",
+        "need",
+    )
     __array_ufunc__ = None
 
     coefficients: list[float]

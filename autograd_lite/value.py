@@ -15,6 +15,7 @@ referenced is freed at once by reference counting.
 from __future__ import annotations
 
 import numbers
+from operator import attrgetter
 from typing import Any
 
 from . import rules as R
@@ -23,6 +24,7 @@ from .graph import gradients, topological_order
 
 Number = int | float
 _new = object.__new__
+_grad_of = attrgetter("grad")
 
 
 def _node(data: float, op: R.Rule, x: Value, y: Value | None = None, ctx: Any = None) -> Value:
@@ -133,24 +135,22 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """$x + y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = 1$."""
+        if type(other) is Value:
+            return _node(self.data + other.data, R.ADD, self, other)
         if type(other) is float:
             return _node(self.data + other, R.ADD, self, None, other)
-        if isinstance(other, Value):
-            return _node(self.data + other.data, R.ADD, self, other)
-        c = _number(other, "add")
-        return _node(self.data + c, R.ADD, self, None, c)
+        return self._binary(R.ADD, other)
 
     def __radd__(self, other: Number) -> Value:
         return self.__add__(other)
 
     def __sub__(self, other: Value | Number) -> Value:
         """$x - y$: $\\partial/\\partial x = 1$, $\\partial/\\partial y = -1$."""
+        if type(other) is Value:
+            return _node(self.data - other.data, R.SUB, self, other)
         if type(other) is float:
             return _node(self.data - other, R.SUB, self, None, other)
-        if isinstance(other, Value):
-            return _node(self.data - other.data, R.SUB, self, other)
-        c = _number(other, "sub")
-        return _node(self.data - c, R.SUB, self, None, c)
+        return self._binary(R.SUB, other)
 
     def __rsub__(self, other: Number) -> Value:
         """$c - x$ for a number c: $\\partial/\\partial x = -1$."""
@@ -158,12 +158,11 @@ class Value:
 
     def __mul__(self, other: Value | Number) -> Value:
         """$x y$: $\\partial/\\partial x = y$, $\\partial/\\partial y = x$."""
+        if type(other) is Value:
+            return _node(self.data * other.data, R.MUL, self, other)
         if type(other) is float:
             return _node(self.data * other, R.MUL, self, None, other)
-        if isinstance(other, Value):
-            return _node(self.data * other.data, R.MUL, self, other)
-        c = _number(other, "mul")
-        return _node(self.data * c, R.MUL, self, None, c)
+        return self._binary(R.MUL, other)
 
     def __rmul__(self, other: Number) -> Value:
         return self.__mul__(other)
@@ -417,9 +416,10 @@ class Value:
                     node.grad = g if type(before) is float and before == 0.0 else before + g
             return
         # Each pass adds only its own contribution: grads left by an earlier pass are set
-        # aside, or they would be pushed through the graph a second time.
-        previous = [node.grad for node in order]
-        accumulated = any(previous)
+        # aside, or they would be pushed through the graph a second time. (The list of
+        # them is made only when there are some: it would cost 8 bytes a node.)
+        accumulated = any(map(_grad_of, order))
+        previous = [node.grad for node in order] if accumulated else []
         if accumulated:
             for node in order:
                 node.grad = 0.0
