@@ -50,7 +50,17 @@ def add_parser(sub: Any) -> None:
         "--explain", action="store_true", help="print every chain-rule step as a table"
     )
     parser.add_argument(
-        "--rankdir", choices=("LR", "TB"), default="LR", help="left to right, or top down"
+        "--rankdir",
+        choices=("auto", "LR", "TB"),
+        default="auto",
+        help="left to right, top down, or whichever fits --width (default: auto)",
+    )
+    parser.add_argument(
+        "--width",
+        type=float,
+        default=viz.options.DEFAULT_WIDTH,
+        metavar="PX",
+        help="the width in px the picture is meant for (default: %(default)g)",
     )
     parser.add_argument(
         "--renderer",
@@ -108,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
         print(viz.explain(out).table())
     if args.output:
         try:
-            path = viz.save(out, args.output, rankdir=args.rankdir, renderer=args.renderer)
+            path = viz.save(
+                out, args.output, rankdir=args.rankdir, renderer=args.renderer, width=args.width
+            )
         except (ValueError, RuntimeError) as error:
             raise UsageError(str(error)) from None
         except OSError as error:

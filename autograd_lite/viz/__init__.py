@@ -26,11 +26,11 @@ Example:
 """
 
 from .dot import draw_graph, to_dot
-from .drawing import DEFAULT_SHOW, FIELDS
 from .explain import Explanation, Step, explain
 from .html import stepper_html
+from .options import DEFAULT_MAX_NODES, DEFAULT_SHOW, FIELDS, Options
 from .picture import Picture, draw, save, to_svg
-from .walk import DEFAULT_MAX_NODES, Edge, Graph, OpNode, ValueNode, walk
+from .walk import Edge, Graph, OpNode, ValueNode, walk
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -40,6 +40,7 @@ __all__ = [
     "Explanation",
     "Graph",
     "OpNode",
+    "Options",
     "Picture",
     "Step",
     "ValueNode",

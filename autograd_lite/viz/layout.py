@@ -2,7 +2,7 @@
 
 The built-in SVG renderer (`svg.py`) needs to know where every node and edge goes.
 This module answers that with the classic layered (Sugiyama) method, the one behind
-Graphviz's `dot`, in four steps. Every step is iterative (no recursion over the graph),
+Graphviz's `dot`, in five steps. Every step is iterative (no recursion over the graph),
 so a graph of 10,000 nodes needs no recursion limit, and every tie is broken by input
 order, so the same drawing always gives the same layout.
 
@@ -19,26 +19,34 @@ order, so the same drawing always gives the same layout.
 2. **Dummies.** Every layer gets a layer of its own between it and the next, for edge
    labels: layer `k` becomes rank `2k`. An edge from rank `a` to rank `b` is cut into
    unit steps by `b - a - 1` dummy vertices, one per rank in between; the dummy nearest
-   the middle on an odd rank carries the edge label and is as big as the label, so labels
-   take up room like nodes and never overlap. Two edges between the same pair of nodes
-   (`x * x`) get their own dummies, hence two distinct curves.
+   the middle on an odd rank carries the edge label. It is a slot as big as the label
+   plus `LABEL_CLEAR`, with the edge along one side (below the label left to right, left
+   of it top down), so labels take up room like nodes, never overlap, and each sits by
+   its own edge. Two edges between the same pair of nodes (`x * x`) get their own
+   dummies, hence two distinct curves.
 3. **Order within ranks (crossings).** Starting from input order, sweeps go down the
    ranks (each vertex sorted by the barycenter, the mean position, of its predecessors in
    the rank before) and back up (by its successors in the rank after). Crossings between
    neighbouring ranks are counted after each sweep (an inversion count with a Fenwick
    tree, O(E log V)) and the best order seen is kept.
-4. **Coordinates.** Along the rank axis (x for `rankdir="LR"`), each rank is as thick
-   as its widest member, with a fixed gap between ranks. Across it (y for `"LR"`), each
-   vertex wants to sit at the mean position of its neighbours, but vertices of a rank
-   keep their order and must stay apart by half their sizes plus a gap. "As close to the
-   wanted positions as possible under those separations" is an isotonic regression,
-   solved exactly per rank by pool-adjacent-violators in O(n); sweeps down, up, then both
-   ways settle it. Edges leave and enter nodes at ports spread over the node's side,
-   ordered by where they go, and run through their dummies as cubic Hermite curves, level
-   where they meet a node, like `dot`'s splines.
+4. **Coordinates.** Across the ranks (y for `"LR"`), each vertex wants to sit where
+   its neighbours' edges pass, but vertices of a rank keep their order and must stay
+   apart by half their sizes plus a gap. "As close to the wanted positions as possible
+   under those separations" is an isotonic regression, solved exactly per rank by
+   pool-adjacent-violators in O(n); sweeps down, up, then both ways settle it, and an op
+   is then put in line with the value it makes where there is room. Along the rank axis
+   (x for `rankdir="LR"`), each rank is as thick as its widest member.
+5. **Edges.** An edge leaves and enters nodes at ports spread over the node's side,
+   ordered by where they go. Inside a rank it runs level, in its own lane, so it passes
+   every node and label of the rank at a distance and never crosses one; it changes
+   lanes only in the gaps between ranks, as an S that leaves and arrives level. A gap is
+   `RANK_GAP` wide, or wider where an edge shifts far across it, so curves stay gentle.
+
+`rankdir="auto"` lays out both ways and keeps the one whose text is larger once the
+picture is scaled to the page width it is made for (`fit_scale`).
 
 Nodes are sized from their text: a character is about 0.6 font sizes wide, and a wide
-(CJK) character twice that, by `unicodedata.east_asian_width`.
+(CJK) character twice that (`style.text_width`).
 
 Example:
     >>> d = Drawing(
@@ -56,14 +64,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .options import Direction, Rankdir
+from .style import text_width as _text_width
+
 Shape = Literal["record", "ellipse", "box"]
-Rankdir = Literal["LR", "TB"]
 Point = tuple[float, float]
 
 SHAPES = ("record", "ellipse", "box")
@@ -71,12 +80,10 @@ RANKDIRS = ("LR", "TB")
 
 FONT_SIZE = 13.0
 """Node text size, in px."""
-LABEL_FONT_SIZE = 11.0
+LABEL_FONT_SIZE = 12.0
 """Edge label text size, in px."""
 LINE_HEIGHT = 1.35
 """Distance between text lines, in font sizes."""
-CHAR_WIDTH = 0.6
-"""Width of a character, in font sizes (wide CJK characters count twice)."""
 BOLD_WIDTH = 1.1
 """How much wider the bold first line of a record is."""
 PAD_X, PAD_Y = 10.0, 5.0
@@ -84,11 +91,17 @@ RECORD_SEPARATOR = 6.0
 """Extra room around the line under a record's first line."""
 MIN_BOX_WIDTH = 44.0
 MIN_ELLIPSE = (38.0, 28.0)
-LABEL_PAD = (4.0, 2.0)
+LABEL_PAD = (3.0, 1.0)
+LABEL_CLEAR = 3.0
+"""Room between an edge label and its edge, which runs level along the label's side."""
 ARROW_LENGTH = 9.0
 """The arrowhead's length: curves stop this far before the node they point to."""
 RANK_GAP = 22.0
-"""Gap between neighbouring ranks (a layer and its label rank)."""
+"""Least gap between neighbouring ranks (a layer and its label rank)."""
+GAP_PER_SHIFT = 0.45
+"""A gap widens to this fraction of the largest sideways shift of an edge crossing it,
+so that edges bend gently where they change lanes."""
+MAX_GAP = 90.0
 NODE_GAP = 16.0
 """Gap between two nodes of one rank."""
 DUMMY_GAP = 8.0
@@ -97,8 +110,6 @@ PORT_STEP = 9.0
 """Distance between neighbouring edge ends on a node's side."""
 ORDER_SWEEPS = 6
 PLACE_SWEEPS = 6
-END_LEAN = 0.35
-"""How far an edge's ends turn from level towards the next point (0 level, 1 straight)."""
 DUMMY_WEIGHT = 2.0
 """How much more a dummy holds its place than a node: keeps long edges straight."""
 
@@ -136,14 +147,16 @@ class DrawEdge:
     Attributes:
         src: id of the node the arrow leaves.
         dst: id of the node it points to.
-        label: text near the middle; newlines break lines (`"local 0.5\\ncontrib -0.75"`).
+        label: text beside the edge; newlines break lines (`"∂(w*x)/∂x = w = -2"`).
         highlight: drawn thicker in a strong colour.
+        faint: drawn thin and dashed: an edge no gradient flows along (from a constant).
     """
 
     src: str
     dst: str
     label: str = ""
     highlight: bool = False
+    faint: bool = False
 
 
 @dataclass
@@ -154,14 +167,21 @@ class Drawing:
         nodes: drawn in layers; their order breaks ties, so inputs listed first come
             first (top for `"LR"`, left for `"TB"`).
         edges: may repeat a pair (`x * x` has two edges `x -> *`); must not form a cycle.
-        rankdir: `"LR"` (inputs left, output right, the default) or `"TB"` (top down).
+        rankdir: `"LR"` (inputs left, output right, the default), `"TB"` (top down), or
+            `"auto"` (whichever fits `width` better; see `fit.py`).
         title: shown above the graph.
+        legend: how to read the arrows, drawn under the title: the forward pass's
+            meaning, beside a plain arrow, then the backward pass's, beside an arrow the
+            other way; `()` for no legend.
+        width: the width in px the picture is meant to be shown at, or None.
     """
 
     nodes: list[DrawNode]
     edges: list[DrawEdge]
-    rankdir: Rankdir = "LR"
+    rankdir: Direction = "LR"
     title: str = ""
+    legend: tuple[str, ...] = ()
+    width: float | None = None
 
 
 @dataclass(frozen=True)
@@ -185,8 +205,9 @@ class EdgeRoute:
         index: position of the edge in `Drawing.edges`.
         src: id of its source node.
         dst: id of its target node.
-        points: where it starts (on the source's border), the dummies it runs through,
-            and where the curve ends (an arrowhead's length before the target).
+        points: where it starts (on the source's border), where it enters and leaves
+            the lane of each rank it crosses, and where the curve ends (an arrowhead's
+            length before the target); the curve is level at each of them.
         spline: the curve as cubic Bezier pieces: the start point, then a control point,
             a control point and an end point per piece (SVG's `M p C c1 c2 p ...`).
         tip: where the arrowhead touches the target's border.
@@ -236,23 +257,13 @@ class NodeText:
 
 
 def text_width(text: str, font_size: float = FONT_SIZE) -> float:
-    """Estimate how wide `text` is drawn, in px.
-
-    A character counts `CHAR_WIDTH` font sizes; a wide or full-width one (Korean,
-    Chinese, Japanese) twice that; a combining mark nothing.
+    """Estimate how wide `text` is drawn, in px (see `style.text_width`).
 
     Example:
         >>> text_width("ab", 10.0), text_width("가", 10.0)
         (12.0, 12.0)
     """
-    if text.isascii():
-        return len(text) * CHAR_WIDTH * font_size
-    units = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        units += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return units * CHAR_WIDTH * font_size
+    return _text_width(text, font_size)
 
 
 def split_lines(lines: Sequence[str]) -> list[str]:
@@ -299,6 +310,9 @@ def label_size(label: str) -> tuple[float, float]:
 def layout(drawing: Drawing) -> Layout:
     """Place the nodes and route the edges of `drawing` (see the module docstring).
 
+    With `rankdir="auto"` both directions are laid out, and the one whose text is
+    larger once the picture is shown at `drawing.width` is kept (left to right on a tie).
+
     Args:
         drawing: the nodes and edges; node ids must be unique.
 
@@ -309,8 +323,42 @@ def layout(drawing: Drawing) -> Layout:
         ValueError: an unknown shape or rankdir, a repeated node id, an edge to a node
             that is not in the drawing, or a cycle.
     """
-    if drawing.rankdir not in RANKDIRS:
-        raise ValueError(f"layout: rankdir must be 'LR' or 'TB', not {drawing.rankdir!r}")
+    if drawing.rankdir not in (*RANKDIRS, "auto"):
+        raise ValueError(f"layout: rankdir must be 'LR', 'TB' or 'auto', not {drawing.rankdir!r}")
+    if drawing.rankdir != "auto":
+        return _layout(drawing, drawing.rankdir)
+    wide = _layout(drawing, "LR")
+    if drawing.width is None or wide.width + 2 * PAGE_MARGIN <= drawing.width:
+        return wide
+    tall = _layout(drawing, "TB")
+    if fit_scale(tall.width, drawing.width) > fit_scale(wide.width, drawing.width) * 1.05:
+        return tall
+    return wide
+
+
+PAGE_MARGIN = 16.0
+"""Margin around a picture, in px."""
+MIN_FONT = 9.0
+"""Scaling a picture down to a page stops where edge labels would be smaller than this."""
+
+
+def fit_scale(width: float, page: float | None) -> float:
+    """How much a layout `width` px wide is scaled to be shown on a page `page` px wide.
+
+    At most 1 (a picture is never blown up) and at least `MIN_FONT / LABEL_FONT_SIZE`
+    (its labels stay legible; a wider picture scrolls instead).
+
+    Example:
+        >>> fit_scale(500.0, 800.0), fit_scale(1568.0, 800.0)
+        (1.0, 0.75)
+    """
+    if page is None:
+        return 1.0
+    fits = page / (width + 2 * PAGE_MARGIN)
+    return max(min(1.0, fits), MIN_FONT / LABEL_FONT_SIZE)
+
+
+def _layout(drawing: Drawing, rankdir: Rankdir) -> Layout:
     nodes = drawing.nodes
     index: dict[str, int] = {}
     for i, node in enumerate(nodes):
@@ -337,14 +385,16 @@ def layout(drawing: Drawing) -> Layout:
     n = len(nodes)
     topo = _topological_order(n, src, dst, [node.id for node in nodes])
     layer = _assign_layers(n, src, dst, topo)
-    lr = drawing.rankdir == "LR"
+    lr = rankdir == "LR"
     texts = [node_text(node) for node in nodes]
     labels = [label_size(edge.label) for edge in drawing.edges]
     graph = _LayeredGraph(layer, src, dst, texts, labels, lr)
     _order_ranks(graph)
     v_pos = _place(graph)
-    u_pos = _rank_positions(graph)
-    return _finish(drawing, graph, u_pos, v_pos, lr, max(layer, default=-1) + 1)
+    shapes = [node.shape for node in nodes]
+    ports = _ports(graph, v_pos, shapes)
+    u_pos = _rank_positions(graph, v_pos, ports)
+    return _finish(drawing, graph, u_pos, v_pos, ports, rankdir, max(layer, default=-1) + 1)
 
 
 def _topological_order(n: int, src: list[int], dst: list[int], names: list[str]) -> list[int]:
@@ -449,6 +499,9 @@ class _LayeredGraph:
         self.succ: list[list[int]] = [[] for _ in range(n)]
         self.chains: list[list[int]] = []
         self.label_vertex: list[int] = []
+        # Where along a rank an edge passes a vertex, from its centre: a label's slot
+        # holds the label and, on one side, the edge (below it for LR, left for TB).
+        self.anchor = [0.0] * n
         for a, b, (w, h) in zip(src, dst, labels):
             ra, rb = self.rank[a], self.rank[b]
             # The label goes on the odd (label) rank nearest the middle, else just after it.
@@ -460,8 +513,10 @@ class _LayeredGraph:
                 d = len(self.rank)
                 self.rank.append(r)
                 labelled = r == label_rank and w > 0
+                slot = ((h if lr else w) + LABEL_CLEAR) if labelled else 0.0
                 self.size_u.append((w if lr else h) if labelled else 0.0)
-                self.size_v.append((h if lr else w) if labelled else 0.0)
+                self.size_v.append(slot)
+                self.anchor.append((slot / 2 if lr else -slot / 2) if labelled else 0.0)
                 self.pred.append([])
                 self.succ.append([])
                 if r == label_rank:
@@ -577,12 +632,48 @@ def _place(g: _LayeredGraph) -> list[float]:
     both = [p + s for p, s in zip(g.pred, g.succ)]
     for _ in range(PLACE_SWEEPS):
         for r in range(1, num):
-            _align(g.ranks[r], offsets[r], g.pred, coord, weight)
+            _align(g.ranks[r], offsets[r], g.pred, coord, weight, g.anchor)
         for r in range(num - 2, -1, -1):
-            _align(g.ranks[r], offsets[r], g.succ, coord, weight)
+            _align(g.ranks[r], offsets[r], g.succ, coord, weight, g.anchor)
     for r in range(num):
-        _align(g.ranks[r], offsets[r], both, coord, weight)
+        _align(g.ranks[r], offsets[r], both, coord, weight, g.anchor)
+    _straighten(g, offsets, coord)
     return coord
+
+
+def _straighten(g: _LayeredGraph, offsets: list[list[float]], coord: list[float]) -> None:
+    """Put an op and the value it makes on one line, where their neighbours leave room.
+
+    An edge without a label from a node with no other output to a node with no other
+    input (an op into its result) is made straight: all its vertices move to one
+    position inside the room that every one of them has between its rank neighbours,
+    the one nearest to where they are.
+    """
+    place = {v: i for members in g.ranks for i, v in enumerate(members)}
+
+    def room(v: int) -> tuple[float, float]:
+        members, i = g.ranks[g.rank[v]], place[v]
+        gaps = offsets[g.rank[v]]
+        low = -math.inf if i == 0 else coord[members[i - 1]] + gaps[i] - gaps[i - 1]
+        high = math.inf if i + 1 == len(members) else coord[members[i + 1]] - gaps[i + 1] + gaps[i]
+        return low, high
+
+    for e, chain in enumerate(g.chains):
+        a, b = chain[0], chain[-1]
+        if g.label_vertex[e] >= 0 and g.size_u[g.label_vertex[e]] > 0:
+            continue
+        if len(g.succ[a]) != 1 or len(g.pred[b]) != 1:
+            continue
+        low, high = -math.inf, math.inf
+        for v in chain:
+            lo, hi = room(v)
+            low, high = max(low, lo), min(high, hi)
+        if low > high + 1e-9:
+            continue
+        wanted = sum(coord[v] for v in chain) / len(chain)
+        target = min(max(wanted, low), high)
+        for v in chain:
+            coord[v] = target
 
 
 def _align(
@@ -591,25 +682,29 @@ def _align(
     nbrs: list[list[int]],
     coord: list[float],
     weight: list[float],
+    anchor: list[float],
 ) -> None:
     """Move one rank as close as it can get to its neighbours' means, keeping its gaps.
 
     Minimise sum w_i (y_i - t_i)^2 subject to y_(i+1) - y_i >= gap_i. With the offsets
     o_i = gap_0 + ... + gap_(i-1) and z_i = y_i - o_i, the constraints read
     z_(i+1) >= z_i: an isotonic regression, which pool-adjacent-violators solves exactly.
+    Positions are those where edges pass (`anchor`), so edges run straight.
     """
     means: list[float] = []
     masses: list[float] = []
     counts: list[int] = []
     for vertex, offset in zip(members, offsets):
         near = nbrs[vertex]
+        offset += anchor[vertex]
         if len(near) == 1:
-            mean, mass = coord[near[0]] - offset, weight[vertex]
+            mean, mass = coord[near[0]] + anchor[near[0]] - offset, weight[vertex]
         elif near:
-            mean, mass = sum(coord[w] for w in near) / len(near) - offset, weight[vertex]
+            mean = sum(coord[w] + anchor[w] for w in near) / len(near) - offset
+            mass = weight[vertex]
         else:
             # Nothing to follow: stay, but give way easily.
-            mean, mass = coord[vertex] - offset, 0.1 * weight[vertex]
+            mean, mass = coord[vertex] + anchor[vertex] - offset, 0.1 * weight[vertex]
         count = 1
         while means and means[-1] > mean:
             prev_mass = masses.pop()
@@ -626,15 +721,37 @@ def _align(
             i += 1
 
 
-def _rank_positions(g: _LayeredGraph) -> list[float]:
-    """The centre of each rank along the rank axis."""
+def _rank_positions(
+    g: _LayeredGraph, v_pos: list[float], ports: list[tuple[float, float]]
+) -> list[float]:
+    """The centre of each rank along the rank axis.
+
+    Each rank is as thick as its thickest member. The gap after it is `RANK_GAP`, or
+    wider where an edge crossing it shifts far sideways (`GAP_PER_SHIFT`), since every
+    edge bends only in the gaps between ranks.
+    """
+    shift = [0.0] * len(g.ranks)
+    for e, chain in enumerate(g.chains):
+        tracks = _tracks(g, chain, v_pos, ports[e])
+        for vertex, here, after in zip(chain, tracks, tracks[1:]):
+            r = g.rank[vertex]
+            shift[r] = max(shift[r], abs(after - here))
     centres: list[float] = []
-    end = -RANK_GAP
-    for members in g.ranks:
+    end = 0.0
+    for r, members in enumerate(g.ranks):
         thick = max((g.size_u[v] for v in members), default=0.0)
-        centres.append(end + RANK_GAP + thick / 2)
+        gap = 0.0 if r == 0 else max(RANK_GAP, min(MAX_GAP, GAP_PER_SHIFT * shift[r - 1]))
+        centres.append(end + gap + thick / 2)
         end = centres[-1] + thick / 2
     return centres
+
+
+def _tracks(
+    g: _LayeredGraph, chain: list[int], v_pos: list[float], port: tuple[float, float]
+) -> list[float]:
+    """Where along the ranks an edge passes each vertex of its chain."""
+    inner = [v_pos[d] + g.anchor[d] for d in chain[1:-1]]
+    return [v_pos[chain[0]] + port[0], *inner, v_pos[chain[-1]] + port[1]]
 
 
 def _ports(
@@ -679,13 +796,20 @@ def _finish(
     g: _LayeredGraph,
     u_pos: list[float],
     v_pos: list[float],
-    lr: bool,
+    ports: list[tuple[float, float]],
+    rankdir: Rankdir,
     num_layers: int,
 ) -> Layout:
-    """Ports, curves, and the turn from (rank axis, along the rank) to (x, y)."""
+    """Curves, label boxes, and the turn from (rank axis, along the rank) to (x, y).
+
+    Inside a rank every edge runs level, in its own lane: past the nodes and labels of
+    that rank, never through them; it bends only in the gaps between ranks, as a curve
+    that leaves and arrives level. A label sits in its edge's lane, just beside the edge.
+    """
+    lr = rankdir == "LR"
     rank, size_u, size_v = g.rank, g.size_u, g.size_v
     shapes = [node.shape for node in drawing.nodes]
-    ports = _ports(g, v_pos, shapes)
+    thick = [max((size_u[v] for v in members), default=0.0) for members in g.ranks]
 
     def border(vertex: int, offset: float) -> float:
         """Half a node's extent along the rank axis, `offset` off its centre line."""
@@ -697,27 +821,22 @@ def _finish(
     routes_uv: list[tuple[list[Point], list[Point], Point, Point | None]] = []
     for e, chain in enumerate(g.chains):
         a, b = chain[0], chain[-1]
-        out_port, in_port = ports[e]
-        start = (u_pos[rank[a]] + border(a, out_port), v_pos[a] + out_port)
-        tip = (u_pos[rank[b]] - border(b, in_port), v_pos[b] + in_port)
+        tracks = _tracks(g, chain, v_pos, ports[e])
+        start = (u_pos[rank[a]] + border(a, ports[e][0]), tracks[0])
+        tip = (u_pos[rank[b]] - border(b, ports[e][1]), tracks[-1])
+        points = [start, (u_pos[rank[a]] + thick[rank[a]] / 2, tracks[0])]
+        for d, track in zip(chain[1:-1], tracks[1:-1]):
+            r = rank[d]
+            points += [(u_pos[r] - thick[r] / 2, track), (u_pos[r] + thick[r] / 2, track)]
+        end = tip[0] - ARROW_LENGTH
+        points += [(min(end, u_pos[rank[b]] - thick[rank[b]] / 2), tip[1]), (end, tip[1])]
+        points = _knots(points)
         label = g.label_vertex[e]
-        labelled = label >= 0 and size_u[label] > 0
-        points = [start]
-        bends = [(u_pos[rank[d]], v_pos[d]) for d in chain[1:-1]]
-        for d, here, after in zip(chain[1:-1], bends, [*bends[1:], tip]):
-            # A dummy that the straight line passes anyway would only add a kink.
-            if (d == label and labelled) or abs(
-                here[1] - _between(points[-1], after, here[0])
-            ) > 4:
-                points.append(here)
-        # Leave and enter nodes nearly level, like dot, but lean a little towards the
-        # neighbouring point, so that a small offset makes no S-bend.
-        first = END_LEAN * _slope(start, points[1] if len(points) > 1 else tip)
-        last = END_LEAN * _slope(points[-1], tip)
-        norm = math.hypot(1.0, last)
-        points.append((tip[0] - ARROW_LENGTH / norm, tip[1] - ARROW_LENGTH * last / norm))
-        centre = (u_pos[rank[label]], v_pos[label]) if labelled else None
-        routes_uv.append((points, _hermite(points, first, last), tip, centre))
+        centre = None
+        if label >= 0 and size_u[label] > 0:
+            side = -LABEL_CLEAR / 2 if lr else LABEL_CLEAR / 2
+            centre = (u_pos[rank[label]], v_pos[label] + side)
+        routes_uv.append((points, _curve(points), tip, centre))
 
     everything = range(len(rank))
     low = min((v_pos[v] - size_v[v] / 2 for v in everything), default=0.0)
@@ -750,32 +869,37 @@ def _finish(
         for e, (edge, (points, spline, tip, centre)) in enumerate(zip(drawing.edges, routes_uv))
     ]
     width, height = (extent_u, high - low) if lr else (high - low, extent_u)
-    return Layout(boxes, routes, width, height, drawing.rankdir, num_layers)
+    return Layout(boxes, routes, width, height, rankdir, num_layers)
 
 
-def _slope(p: Point, q: Point) -> float:
-    """dv/du of the chord from `p` to `q` (0 if `q` is not further along u)."""
-    return (q[1] - p[1]) / (q[0] - p[0]) if q[0] > p[0] else 0.0
+def _knots(points: list[Point]) -> list[Point]:
+    """Drop points that add nothing: repeats, and points a level run passes anyway."""
+    out = [points[0]]
+    for p in points[1:]:
+        if p[0] <= out[-1][0] + 1e-9:
+            if abs(p[1] - out[-1][1]) < 1e-9 or len(out) == 1:
+                continue  # no length along the rank axis: nothing to draw
+            out[-1] = (out[-1][0], p[1]) if len(out) > 1 else out[-1]
+            continue
+        if len(out) >= 2 and out[-1][1] == out[-2][1] == p[1]:
+            out[-1] = p  # one level run
+            continue
+        out.append(p)
+    return out
 
 
-def _between(p: Point, q: Point, u: float) -> float:
-    """v of the straight line from `p` to `q` at `u`."""
-    return p[1] + _slope(p, q) * (u - p[0])
+def _curve(points: list[Point]) -> list[Point]:
+    """Cubic Bezier pieces through `points`, level at every point.
 
-
-def _hermite(points: list[Point], first: float, last: float) -> list[Point]:
-    """A smooth curve through `points` (increasing in u) with end slopes `first, last`.
-
-    Each piece is the cubic Hermite curve of v over u with slope, at an inner point,
-    that of the chord between its neighbours; in Bezier form the control points sit a
-    third of the way along u with those slopes.
+    A piece between two points in the same lane is straight; one that changes lane is
+    an S: it leaves and arrives level, with its control points `BEND` of the way along.
     """
-    inner = [_slope(points[i - 1], points[i + 1]) for i in range(1, len(points) - 1)]
-    slopes = [first, *inner, last]
     curve = [points[0]]
-    for i in range(len(points) - 1):
-        (u0, v0), (u1, v1) = points[i], points[i + 1]
-        third = (u1 - u0) / 3
-        curve += [(u0 + third, v0 + slopes[i] * third), (u1 - third, v1 - slopes[i + 1] * third)]
-        curve.append((u1, v1))
+    for (u0, v0), (u1, v1) in itertools.pairwise(points):
+        reach = (u1 - u0) * BEND
+        curve += [(u0 + reach, v0), (u1 - reach, v1), (u1, v1)]
     return curve
+
+
+BEND = 0.5
+"""Where a lane change's control points sit, as a fraction of its length (0.5: an S)."""

@@ -68,10 +68,8 @@ from .model import (
     ValueNode,
 )
 from .names import constant_text, names_of, op_symbol
+from .options import DEFAULT_MAX_NODES
 from .replay import Replay, local_derivative, replay, step_offsets
-
-DEFAULT_MAX_NODES = 300
-"""Graphs with more drawn nodes than this (value nodes plus op nodes) are summarised."""
 
 # ---------------------------------------------------------------- entry point
 
@@ -173,7 +171,7 @@ def walk(
             value = replace(value, hidden_inputs=True)
         values.append(value)
         if node in expanded:
-            ops.append(_op_node(node, ident))
+            ops.append(_op_node(node, ident, names))
     hidden = [v for v in values if v.hidden_inputs]
     note = ""
     if not full:
@@ -349,7 +347,7 @@ def _value_node(
     )
 
 
-def _op_node(node: Any, value_id: str) -> OpNode:
+def _op_node(node: Any, value_id: str, names: dict[Any, str]) -> OpNode:
     op: R.Rule = node._op
     return OpNode(
         id="op" + value_id[1:],
@@ -360,4 +358,16 @@ def _op_node(node: Any, value_id: str) -> OpNode:
         elementwise=op.elementwise,
         constant=constant_text(op, node._ctx),
         output=value_id,
+        operands=_operands(node, names),
     )
+
+
+def _operands(node: Any, names: dict[Any, str]) -> dict[str, str]:
+    """What the placeholders of the node's formulas stand for (see `formula.named`)."""
+    parents = node._parents
+    operands = {"x": names[parents[0]], "out": names[node]}
+    if len(parents) > 1:
+        operands["y"] = names[parents[1]]
+    elif isinstance(node._ctx, (int, float)) and not isinstance(node._ctx, bool):
+        operands["y"] = operands["c"] = R.number(node._ctx)
+    return operands
