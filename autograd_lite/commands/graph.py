@@ -80,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
                 f"cannot tell what to write to {args.output!r} from its extension "
                 f"{ext or '(none)'}; use {FORMATS}"
             )
+    notes: list[str] = []
     try:
-        tree = parse(args.expr)
+        tree = parse(args.expr, notes)
         names = free_variables(tree)
         values = parse_assignments(args.at) if args.at.strip() else {}
         extra = [name for name in values if name not in names]
@@ -108,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
     print(f"expression: {to_text(tree)}")
+    for note in notes:
+        print(f"    note: {note}")
     print(f"value:      {out.label} = {out.data:.10g}")
     print(f"gradients:  ∂{out.label}/∂name, by the chain rule")
     width = max(map(len, names))
