@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     out = neuron()
     out.backward()
     print(f"forward: out = {out.data:.4f}")
-    print("backward, one chain-rule step per line (contribution = local derivative × g):")
+    print("backward, one chain-rule step per line (contribution = local derivative × node.grad):")
     print(viz.explain(out).table())
     written.append(
         viz.draw(out, title="out = tanh(x1*w1 + x2*w2 + b)").save(folder / "neuron.svg")

@@ -16,6 +16,10 @@ renderer draws the same picture.
   with a slider through all of them.
 * `walk(root)`: the plain data behind all of these.
 
+Every formula is written in the operands' own names (`∂(w*x)/∂x = w`), and every picture
+function takes the same keyword options, the fields of `Options` (`rankdir`, `show`,
+`width`, `step`, ...).
+
 Example:
     >>> import autograd_lite as ag
     >>> x = ag.Value(3.0, label="x")

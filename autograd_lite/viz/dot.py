@@ -171,7 +171,7 @@ def _graph_label(drawing: Drawing) -> str:
     if drawing.title:
         rows.append(f'<FONT POINT-SIZE="14"><B>{html_escape(drawing.title)}</B></FONT>')
     for i, item in enumerate(drawing.legend):
-        arrow, colour = ("→", EDGE) if i == 0 else ("⇠", FLOW)
+        arrow, colour = ("→", EDGE) if i == 0 else ("←", FLOW)
         rows.append(f'<FONT POINT-SIZE="11" COLOR="{colour}">{arrow} {html_escape(item)}</FONT>')
     return '<BR ALIGN="LEFT"/>'.join(rows) + '<BR ALIGN="LEFT"/>'
 
