@@ -642,38 +642,41 @@ def _place(g: _LayeredGraph) -> list[float]:
 
 
 def _straighten(g: _LayeredGraph, offsets: list[list[float]], coord: list[float]) -> None:
-    """Put an op and the value it makes on one line, where their neighbours leave room.
+    """Run each long edge in one lane, and put an op in line with the value it makes.
 
-    An edge without a label from a node with no other output to a node with no other
-    input (an op into its result) is made straight: all its vertices move to one
-    position inside the room that every one of them has between its rank neighbours,
-    the one nearest to where they are.
+    The dummies of an edge that crosses several ranks move to one lane, the one nearest
+    their mean inside the room every one of them has between its rank neighbours; so a
+    long edge bends once, not at every rank. An edge without a label from a node with no
+    other output to a node with no other input (an op into its result) is made straight
+    the same way, its two ends included.
     """
     place = {v: i for members in g.ranks for i, v in enumerate(members)}
 
     def room(v: int) -> tuple[float, float]:
+        """Where the edge may pass `v` (its lane) with `v`'s rank neighbours kept."""
         members, i = g.ranks[g.rank[v]], place[v]
         gaps = offsets[g.rank[v]]
         low = -math.inf if i == 0 else coord[members[i - 1]] + gaps[i] - gaps[i - 1]
         high = math.inf if i + 1 == len(members) else coord[members[i + 1]] - gaps[i + 1] + gaps[i]
-        return low, high
+        return low + g.anchor[v], high + g.anchor[v]
 
     for e, chain in enumerate(g.chains):
         a, b = chain[0], chain[-1]
-        if g.label_vertex[e] >= 0 and g.size_u[g.label_vertex[e]] > 0:
-            continue
-        if len(g.succ[a]) != 1 or len(g.pred[b]) != 1:
+        labelled = g.label_vertex[e] >= 0 and g.size_u[g.label_vertex[e]] > 0
+        whole = not labelled and len(g.succ[a]) == 1 and len(g.pred[b]) == 1
+        lane = chain if whole else chain[1:-1]
+        if len(lane) < 2:
             continue
         low, high = -math.inf, math.inf
-        for v in chain:
+        for v in lane:
             lo, hi = room(v)
             low, high = max(low, lo), min(high, hi)
         if low > high + 1e-9:
             continue
-        wanted = sum(coord[v] for v in chain) / len(chain)
+        wanted = sum(coord[v] + g.anchor[v] for v in lane) / len(lane)
         target = min(max(wanted, low), high)
-        for v in chain:
-            coord[v] = target
+        for v in lane:
+            coord[v] = target - g.anchor[v]
 
 
 def _align(
