@@ -273,3 +273,30 @@ def test_a_png_without_dot_says_what_to_install(
         ag.viz.save(neuron(), tmp_path / "n.png")
     with pytest.raises(ValueError, match="renderer must be 'auto', 'dot' or 'builtin'"):
         ag.viz.save(neuron(), tmp_path / "n.svg", renderer="cairo")  # type: ignore[arg-type]
+
+
+def test_constants_are_drawn_without_a_grad_and_their_edges_carry_none() -> None:
+    x = ag.Value(3.0, label="x")
+    v = 2 * x
+    v.label = "v"
+    v.backward()
+    drawing = drawing_of(v, "test")
+    constant = next(n for n in drawing.nodes if n.shape == "box")
+    assert constant.lines == ["2"]  # as the formula writes it; no grad
+    edge = next(e for e in drawing.edges if e.src == constant.id)
+    assert edge.faint
+    assert edge.label == ""
+    into = next(e for e in drawing.edges if e.label)
+    assert into.label == "∂v/∂x = 2\n× v.grad 1.0000 = 2.0000"  # 2 is not repeated as 2.0000
+    text = ag.viz.to_dot(v)
+    assert 'style="dashed"' in text
+    assert text.count(">grad ") == 2  # in the boxes of x and v only
+
+
+def test_one_wording_for_a_missing_grad() -> None:
+    out = neuron()
+    texts = [ag.viz.to_dot(out), ag.viz.to_dot(out, step=1), ag.viz.to_svg(out, step=2)]
+    for text in texts:
+        assert "grad not computed" in text
+        assert "grad none" not in text
+        assert "not reached" not in text

@@ -207,7 +207,10 @@ def _value_node(
     if value.shape is not None and not (constant and value.shape == ()):
         lines.append(f"{fmt_shape(value.shape)} {value.dtype}")
     if "data" in fields:
-        lines.append(number(value.data) if constant else f"data {number(value.data)}")
+        if constant:  # as the formulas write it: `2`, not `2.0000`
+            lines.append(value.name if scalar else number(value.data))
+        else:
+            lines.append(f"data {number(value.data)}")
     if "grad" in fields and not constant and value.grad_note != NO_GRAD:
         if value.grad is not None:
             lines.append(f"grad {number(value.grad)}")
