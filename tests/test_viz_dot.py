@@ -300,3 +300,31 @@ def test_one_wording_for_a_missing_grad() -> None:
         assert "grad not computed" in text
         assert "grad none" not in text
         assert "not reached" not in text
+
+
+def test_a_constant_kept_inside_an_op_is_drawn_as_a_box() -> None:
+    """An op may keep a number operand in itself (`x * 2.0` with one input node)."""
+    from autograd_lite.viz.drawing import to_drawing
+    from autograd_lite.viz.model import Edge, Graph, OpNode, ValueNode
+
+    def value(i: str, name: str, role: str) -> ValueNode:
+        return ValueNode(i, name, name, role, 3.0, 1.0, "", None, None)  # type: ignore[arg-type]
+
+    names = {"x": "x", "y": "2", "out": "v"}
+    op = OpNode("op0", "mul", "*", "x * y", ("y", "x"), True, "", "v0", names)
+    graph = Graph(
+        "Value",
+        "v0",
+        [value("v1", "x", "leaf"), value("v0", "v", "output")],
+        [op],
+        [Edge("v1", "op0", 0, "x", "y", 2.0, 1.0, 2.0, None, 1)],
+        grads_computed=True,
+        total_nodes=2,
+        total_steps=1,
+    )
+    drawing = to_drawing(graph)
+    box = next(n for n in drawing.nodes if n.shape == "box")
+    assert box.lines == ["2"]
+    assert any(e.src == box.id and e.dst == "op0" and e.faint for e in drawing.edges)
+    assert any(e.label.startswith("∂v/∂x = 2") for e in drawing.edges)
+    assert "2" in svg_texts(ag.viz.svg.render_svg(drawing))

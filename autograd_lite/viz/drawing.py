@@ -117,13 +117,20 @@ def to_drawing(graph: Graph, options: Options | None = None) -> Drawing:
     options.check("to_drawing")
     current = next((e for e in graph.edges if graph.step and e.step == graph.step), None)
     nodes: list[DrawNode] = []
+    edges: list[DrawEdge] = []
     ops = {op.output: op for op in graph.ops}
+    inputs: dict[str, set[int]] = {}
+    for e in graph.edges:
+        inputs.setdefault(e.dst, set()).add(e.index)
     for value in graph.values:
         nodes.append(_value_node(value, graph, options, current))
         op = ops.get(value.id)
         if op is not None:
+            for node, edge in _kept_constants(op, inputs.get(op.id, set())):
+                nodes.append(node)
+                edges.append(edge)
             nodes.append(_op_node(op))
-    edges = [_input_edge(e, graph, options, e is current) for e in graph.edges]
+    edges += [_input_edge(e, graph, options, e is current) for e in graph.edges]
     edges += [DrawEdge(op.id, op.output) for op in graph.ops]
     labelled = any(edge.label for edge in edges)
     return Drawing(
@@ -240,6 +247,25 @@ def _value_node(
         highlight=current is not None and current.src == value.id,
         tooltip=tooltip.strip(),
     )
+
+
+def _kept_constants(op: OpNode, inputs: set[int]) -> list[tuple[DrawNode, DrawEdge]]:
+    """A box and a dashed edge for each operand an op keeps as a number, not as a node.
+
+    `x * 2.0` may keep its `2` inside the op rather than as a node of the graph; the
+    picture draws it all the same, as a constant: its number, no grad, no gradient flow.
+    """
+    out = []
+    for i in range(len(op.formulas) if op.elementwise else 0):
+        name = op.operands.get("xy"[i])
+        if i in inputs or name is None:
+            continue
+        ident = f"{op.id}k{i}"
+        box = DrawNode(
+            ident, [name], "box", fill=ROLE_FILL["constant"], tooltip=f"{name} (constant: no grad)"
+        )
+        out.append((box, DrawEdge(ident, op.id, "", faint=True)))
+    return out
 
 
 def _op_node(op: OpNode) -> DrawNode:
