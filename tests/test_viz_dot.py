@@ -311,7 +311,7 @@ def test_a_constant_kept_inside_an_op_is_drawn_as_a_box() -> None:
         return ValueNode(i, name, name, role, 3.0, 1.0, "", None, None)  # type: ignore[arg-type]
 
     names = {"x": "x", "y": "2", "out": "v"}
-    op = OpNode("op0", "mul", "*", "x * y", ("y", "x"), True, "", "v0", names)
+    op = OpNode("op0", "mul", "*", "x * y", ("y", "x"), True, "", "v0", names, kept="2")
     graph = Graph(
         "Value",
         "v0",

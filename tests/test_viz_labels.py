@@ -246,6 +246,30 @@ def notebook_graphs() -> dict[str, ag.Value | ag.Tensor]:
     dydx = x.grad
     dydx.label = "dy/dx"
     graphs["04 dy/dx"] = dydx
+    Xd = np.array([[1.0, 2.0], [3.0, -1.0]])  # 05: a 2x2 @ from Values, and as a Tensor
+    Wd = np.array([[0.5, -2.0], [1.5, 1.0]])
+    G = np.array([[1.0, -1.0], [2.0, 0.5]])
+    Xv = [[ag.Value(Xd[i, k], label=f"X{i}{k}") for k in range(2)] for i in range(2)]
+    Wv = [[ag.Value(Wd[k, j], label=f"W{k}{j}") for j in range(2)] for k in range(2)]
+    Y = [[Xv[i][0] * Wv[0][j] + Xv[i][1] * Wv[1][j] for j in range(2)] for i in range(2)]
+    for i in range(2):
+        for j in range(2):
+            Y[i][j].label = f"Y{i}{j}"
+    graphs["05 Y00"] = Y[0][0]
+    graphs["05 L = sum G*Y"] = sum(G[i, j] * Y[i][j] for i in range(2) for j in range(2))
+    Yt = ag.Tensor(Xd, requires_grad=True, label="X") @ ag.Tensor(
+        Wd, requires_grad=True, label="W"
+    )
+    Yt.label = "Y"
+    graphs["05 X @ W"] = Yt
+    x, w = ag.Value(3.0, label="x"), ag.Value(2.0, label="w")  # 06: L = u + w*u
+    u = x**2
+    u.label = "u"
+    v = w * u
+    v.label = "v"
+    L = u + v
+    L.label = "L"
+    graphs["06 u + w*u"] = L
     return graphs
 
 

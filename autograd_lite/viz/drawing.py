@@ -119,14 +119,11 @@ def to_drawing(graph: Graph, options: Options | None = None) -> Drawing:
     nodes: list[DrawNode] = []
     edges: list[DrawEdge] = []
     ops = {op.output: op for op in graph.ops}
-    inputs: dict[str, set[int]] = {}
-    for e in graph.edges:
-        inputs.setdefault(e.dst, set()).add(e.index)
     for value in graph.values:
         nodes.append(_value_node(value, graph, options, current))
         op = ops.get(value.id)
         if op is not None:
-            for node, edge in _kept_constants(op, inputs.get(op.id, set())):
+            for node, edge in _kept_constants(op):
                 nodes.append(node)
                 edges.append(edge)
             nodes.append(_op_node(op))
@@ -249,29 +246,27 @@ def _value_node(
     )
 
 
-def _kept_constants(op: OpNode, inputs: set[int]) -> list[tuple[DrawNode, DrawEdge]]:
-    """A box and a dashed edge for each operand an op keeps as a number, not as a node.
+def _kept_constants(op: OpNode) -> list[tuple[DrawNode, DrawEdge]]:
+    """A box and a dashed edge for the number an op keeps as an operand (`op.kept`).
 
-    `x * 2.0` may keep its `2` inside the op rather than as a node of the graph; the
-    picture draws it all the same, as a constant: its number, no grad, no gradient flow.
+    `x * 2` keeps its `2` inside the op rather than as a node of the graph; the picture
+    draws it all the same, as a constant: its number, no grad, no gradient flow.
     """
-    out = []
-    for i in range(len(op.formulas) if op.elementwise else 0):
-        name = op.operands.get("xy"[i])
-        if i in inputs or name is None:
-            continue
-        ident = f"{op.id}k{i}"
-        box = DrawNode(
-            ident, [name], "box", fill=ROLE_FILL["constant"], tooltip=f"{name} (constant: no grad)"
-        )
-        out.append((box, DrawEdge(ident, op.id, "", faint=True)))
-    return out
+    if not op.kept:
+        return []
+    ident = f"{op.id}k"
+    tooltip = f"{op.kept} (constant: no grad)"
+    box = DrawNode(ident, [op.kept], "box", fill=ROLE_FILL["constant"], tooltip=tooltip)
+    return [(box, DrawEdge(ident, op.id, "", faint=True))]
 
 
 def _op_node(op: OpNode) -> DrawNode:
-    lines = [op.symbol]
-    if op.constant and not op.symbol.startswith("**"):
-        lines.append(op.constant)
+    # A kept constant has a box of its own: the ellipse shows the bare operator (`*`,
+    # not `*2`; the symbol is the operator with the constant beside it).
+    symbol = op.symbol.replace(op.kept, "", 1).strip() if op.kept else op.symbol
+    lines = [symbol]
+    if op.constant and not op.kept and op.constant.removeprefix("c = ") not in symbol:
+        lines.append(op.constant)  # axis=0, shape=(2, 3): what the symbol does not say
     out = op.operands.get("out", "out")
     inputs = [op.operands.get(v, v) for v in "xy"[: len(op.formulas)]]
     kind = "" if op.elementwise else "vjp "

@@ -100,7 +100,7 @@ class Explanation(list[Step]):
                 + [fmt(v, p) if v is not None else "" for v in (s.contribution, s.total)]
                 for s in self
             ]
-            seed = f"{self.root}.grad = 1 (the seed: ∂{self.root}/∂{self.root})"
+            seed = f"{F.grad_of(self.root)} = 1 (the seed: {F.partial(self.root, self.root)})"
         else:
             head = ["step", "node", "op", "input", "∂node/∂input, or vjp of g", "g shape",
                     "input shape"]  # fmt: skip

@@ -74,6 +74,9 @@ class OpNode:
             input), `y` (the second input, or the constant `c` of a unary op, as a
             number) and `out` (the value node this op made), e.g. `{"x": "w", "y": "x",
             "out": "w*x"}` (see `formula.named`).
+        kept: the number an infix op keeps as its other operand rather than as an input
+            node (the `2` of `x * 2` or `2 - x`), as written; "" for none.
+        kept_left: whether that number stands on the left (`2 - x`).
     """
 
     id: str
@@ -85,6 +88,8 @@ class OpNode:
     constant: str
     output: str
     operands: dict[str, str] = field(default_factory=dict, hash=False)
+    kept: str = ""
+    kept_left: bool = False
 
 
 @dataclass(frozen=True)
