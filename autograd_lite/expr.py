@@ -17,6 +17,9 @@ The accepted grammar, a small part of Python's expression syntax:
     function := a name of `FUNCTIONS`: every op of the rule table that works on numbers
                 (exp, log, sin, tan, arcsin, erf, softplus, maximum, clip, ...)
 
+Two textbook spellings are read too, each with a note (see `parse`): `x^2` as `x**2` (in
+Python `^` is something else, bitwise xor) and `ln(x)` as `log(x)`, the natural logarithm.
+
 A number is an int or float literal (`2`, `0.5`, `3e-2`); a name is a Python identifier.
 Precedence is Python's: `**` binds tightest and groups right to left (`2**3**2` is
 $2^9$), unary minus binds looser than `**` (`-x**2` is $-(x^2)$), then `*` and `/`, then
@@ -70,6 +73,10 @@ def _functions() -> tuple[str, ...]:
 
 
 FUNCTIONS = _functions()
+ALIASES = {"ln": "log"}
+"""Functions read under another name: the textbooks' `ln` is `log`."""
+POWER_NOTE = "read `^` as `**`, a power, as textbooks write it (Python writes x**2)"
+LN_NOTE = "read `ln` as `log`, the natural logarithm"
 CONSTANTS: Mapping[str, float] = {"e": math.e, "pi": math.pi}
 MAX_DEPTH = 200  # nesting levels; Python's own parser stops at 200 nested parentheses
 
@@ -201,15 +208,26 @@ def _shorten(text: str, limit: int = 40) -> str:
 class _Reader:
     """Copies a Python syntax tree into `Expr` nodes, refusing everything else."""
 
-    def __init__(self, text: str, shift: int) -> None:
+    def __init__(
+        self, text: str, shift: int, origin: list[int], notes: list[str] | None = None
+    ) -> None:
         self.text = text  # what ast.parse read: the input without its leading spaces
         self.shift = shift  # how many leading spaces were taken off, for the columns
+        self.origin = origin  # per character of `text`, where it was in the input
+        self.notes = notes
         self.encoded = text.encode("utf-8")
+
+    def place(self, index: int) -> int:
+        """The 1-based column in the input of character `index` of `text`."""
+        if index < len(self.origin):
+            return self.shift + self.origin[index] + 1
+        end = self.origin[-1] + 1 if self.origin else 0  # past the end of the text
+        return self.shift + end + index - len(self.origin) + 1
 
     def column(self, byte_offset: int) -> int:
         # ast counts UTF-8 bytes; a learner counts characters, from 1.
         before = self.encoded[:byte_offset].decode("utf-8", errors="replace")
-        return self.shift + len(before) + 1
+        return self.place(len(before))
 
     def refuse(self, message: str, node: ast.AST) -> ExpressionError:
         return ExpressionError(message, self.column(getattr(node, "col_offset", 0)))
@@ -224,7 +242,7 @@ class _Reader:
         index = start
         while index < len(self.text) and self.text[index] in " \t)":
             index += 1
-        return self.shift + index + 1
+        return self.place(index)
 
     def read(self, node: ast.expr) -> Expr:
         if isinstance(node, ast.Constant):
@@ -232,7 +250,7 @@ class _Reader:
         if isinstance(node, ast.Name):
             if node.id in CONSTANTS:
                 return Const("e" if node.id == "e" else "pi")
-            if node.id in FUNCTIONS:
+            if node.id in FUNCTIONS or node.id in ALIASES:
                 message = f"`{node.id}` is a function: call it, as in {node.id}(x)"
                 raise self.refuse(message, node)
             if node.id.startswith("__"):
@@ -246,8 +264,7 @@ class _Reader:
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
                 symbol = _REFUSED_OPERATORS.get(type(node.op), type(node.op).__name__)
-                hint = "; for a power write `**`, as in x**2" if symbol == "^" else ""
-                message = f"operator `{symbol}` is not allowed: use + - * / % **{hint}"
+                message = f"operator `{symbol}` is not allowed: use + - * / % **"
                 raise ExpressionError(message, self.operator_column(node))
             return BinOp(_BINARY[type(node.op)], self.read(node.left), self.read(node.right))
         if isinstance(node, ast.Call):
@@ -281,6 +298,10 @@ class _Reader:
             allowed, got = ", ".join(FUNCTIONS), self.source(node.func)
             raise self.refuse(f"calls are allowed only to {allowed}: got `{got}`", node)
         name = node.func.id
+        if name in ALIASES:
+            if self.notes is not None and LN_NOTE not in self.notes:
+                self.notes.append(LN_NOTE)
+            name = ALIASES[name]
         if name not in FUNCTIONS:
             allowed = ", ".join(FUNCTIONS)
             close = difflib.get_close_matches(name, FUNCTIONS, n=1)
@@ -315,11 +336,16 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
-def parse(text: str) -> Expr:
+def parse(text: str, notes: list[str] | None = None) -> Expr:
     """Read a formula into an expression tree, refusing anything outside the grammar.
+
+    The textbooks' `x^2` is read as `x**2` and `ln(x)` as `log(x)`; each adds a one-line
+    note to `notes`, which the command line prints, so the reading is never a surprise.
 
     Args:
         text: One line, such as `"3*x**2"` or `"tanh(x1*w1 + x2*w2 + b)"`.
+        notes: a list that receives a sentence per textbook spelling read (`POWER_NOTE`,
+            `LN_NOTE`); None to read them without saying so.
 
     Returns:
         The tree: `Num`, `Const`, `Name`, `UnaryOp`, `BinOp` and `Call` nodes.
@@ -332,6 +358,9 @@ def parse(text: str) -> Expr:
     Example:
         >>> parse("x + 1")
         BinOp(op='+', left=Name(id='x'), right=Num(value=1))
+        >>> notes = []
+        >>> to_text(parse("ln(x)^2 + 1", notes)), len(notes)
+        ('((log(x) ** 2) + 1)', 2)
     """
     stripped = text.lstrip()
     shift = len(text) - len(stripped)
@@ -345,12 +374,19 @@ def parse(text: str) -> Expr:
             raise ExpressionError(
                 f"the expression contains the control character {code}", index + 1
             )
+    # Python's `^` is xor and binds looser than `+`, so the text itself is rewritten,
+    # keeping where each character came from for the columns of errors.
+    origin = [i for i, char in enumerate(stripped) for _ in range(2 if char == "^" else 1)]
+    rewritten = stripped.replace("^", "**")
+    if rewritten != stripped and notes is not None:
+        notes.append(POWER_NOTE)
+    reader = _Reader(rewritten, shift, origin, notes)
     try:
-        tree = ast.parse(stripped, mode="eval")
+        tree = ast.parse(rewritten, mode="eval")
     except SyntaxError as error:
         end = len(text) + 1
         offset = error.offset or 0
-        column = shift + offset if 1 <= offset <= len(stripped) else end
+        column = reader.place(offset - 1) if 1 <= offset <= len(rewritten) else end
         reason = error.msg.split(";")[0] + (" at the end" if column == end else "")
         if error.msg == "invalid decimal literal":
             reason += "; put `*` between a number and a name, as in 3*x"
@@ -364,7 +400,7 @@ def parse(text: str) -> Expr:
         raise ExpressionError(
             f"the expression nests {depth} levels deep; at most {MAX_DEPTH} are allowed"
         )
-    return _Reader(stripped, shift).read(tree.body)
+    return reader.read(tree.body)
 
 
 def to_text(expr: Expr) -> str:

@@ -17,8 +17,8 @@ def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     printed = capsys.readouterr().out
     assert "forward: out = 0.7071" in printed
     # The chain-rule table reaches micrograd's lecture values: x1.grad = -1.5, w1.grad = 1.
-    assert re.search(r"mul\s+x1\s+y\s+-3\.0000\s+0\.5000\s+-1\.5000", printed)
-    assert re.search(r"mul\s+w1\s+x\s+2\.0000\s+0\.5000\s+1\.0000", printed)
+    assert re.search(r"mul\s+x1\s+w1\s+-3\.0000\s+0\.5000\s+-1\.5000", printed)
+    assert re.search(r"mul\s+w1\s+x1\s+2\.0000\s+0\.5000\s+1\.0000", printed)
     accuracy = re.search(r"test accuracy (\d+\.\d)%", printed)
     assert accuracy is not None
     assert float(accuracy.group(1)) >= 97.0

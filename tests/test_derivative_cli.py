@@ -110,3 +110,20 @@ def test_the_console_script_and_python_dash_m_agree() -> None:
 def test_division_by_a_number(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "x/2", "--at", "1")
     assert "df/dx = 0.5 " in out
+
+
+def test_textbook_spellings_are_read_with_a_note(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ln(x)^2", "--at", "2")
+    assert code == 0
+    assert "f = (log(x) ** 2)" in out
+    assert "note: read `^` as `**`" in out
+    assert "note: read `ln` as `log`" in out
+    assert "df/dx = 0.69314718056" in out  # 2 ln(2) / 2
+
+
+def test_help_says_order_is_odd(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["derivative", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--order ORDER points of --numeric: an odd number" in text
+    assert "default: 3" in text

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from autograd_lite import expr as expr_module
 from autograd_lite.expr import (
+    LN_NOTE,
+    POWER_NOTE,
     BinOp,
     Call,
     Const,
@@ -187,7 +189,7 @@ HOSTILE = [
     ("(x, y)", "tuple", 1),
     ("{'a': 1}", "dict", 1),
     ("x // 2", "operator `//`", 3),
-    ("(x) ^ 2", "for a power write `**`", 5),
+    ("x^2 + y^", "cannot read", 9),  # columns count the input as typed, `^` as one
     ("x @ y", "operator `@`", 3),
     ("exp", "`exp` is a function", 1),
     ("exp.__globals__", "attribute access", 1),
@@ -355,3 +357,32 @@ def test_parse_assignments_errors_name_the_field(text: str, words: str) -> None:
     with pytest.raises(ExpressionError) as info:
         parse_assignments(text)
     assert words in str(info.value)
+
+
+# ---------------------------------------------------------------- textbook spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "as_python"),
+    [
+        ("x^2", "x**2"),
+        ("x^2 + 1", "x**2 + 1"),  # Python's ^ would bind looser than +
+        ("-x^2", "-x**2"),  # -(x^2), as in Python and the textbooks
+        ("2^3^2", "2**3**2"),  # right to left: 2^9
+        ("e^(x^2)", "e**(x**2)"),
+        ("ln(x) + 1", "log(x) + 1"),
+        ("ln(x^2)", "log(x**2)"),
+    ],
+)
+def test_textbook_spellings_are_read_with_a_note(text: str, as_python: str) -> None:
+    notes: list[str] = []
+    assert parse(text, notes) == parse(as_python)
+    expected = [POWER_NOTE] if "^" in text else []
+    expected += [LN_NOTE] if "ln" in text else []
+    assert sorted(notes) == sorted(expected)
+    assert evaluate(parse("x^2 + 1"), {"x": 3.0}) == 10.0
+
+
+def test_ln_alone_is_a_function() -> None:
+    with pytest.raises(ExpressionError, match=r"`ln` is a function: call it"):
+        parse("ln + 1")

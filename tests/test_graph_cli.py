@@ -44,7 +44,7 @@ def test_explain_prints_every_step(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *NEURON, "--explain")
     assert code == 0
     assert "f.grad = 1 (the seed" in out
-    assert "1 - tanh(x)^2" in out
+    assert "1 - f^2" in out  # ∂f/∂(x1*w1 + x2*w2 + b), in the expression's own names
     assert "-1.5000" in out
     assert sum(1 for line in out.splitlines() if line.lstrip()[:1].isdigit()) == 10
 
@@ -57,7 +57,7 @@ def test_writes_the_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert f"wrote {path}" in out
     text = path.read_text(encoding="utf-8")
     assert "grad -1.5000" in text
-    assert "local -3.0000" in text
+    assert "∂(x1*w1)/∂x1 = w1" in text
     if ext == ".svg":
         ET.fromstring(text.encode("utf-8"))
         assert "(built-in renderer)" in out

@@ -265,3 +265,18 @@ def test_fit_refuses_bad_epochs_and_default_config_bad_names() -> None:
         train.fit(model, ag.nn.mse_loss, opt, np.zeros((2, 1)), np.zeros((2, 1)), epochs=0)
     with pytest.raises(ValueError, match=r"unknown setting\(s\) \['epoch'\]"):
         train.default_config("moons", epoch=3)
+
+
+def test_help_shows_the_real_defaults(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    assert "(default: moons)" in " ".join(text.split())
+    rows = {line.split()[0]: line.split() for line in text.splitlines() if line.startswith("  ")}
+    for name, config in train.DEFAULTS.items():
+        assert rows[name][4:6] == [f"{config.lr:g}", str(config.epochs)], name
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {train.DEFAULTS['moons'].epochs})" in text
+    assert "(default: autograd-lite-demo)" in text

@@ -71,13 +71,18 @@ def test_dot_shows_every_label_data_grad_and_edge_value_of_the_neuron() -> None:
         assert number in text
     for grad in ("grad -1.5000", "grad 1.0000", "grad 0.5000", "grad 0.0000"):
         assert grad in text
-    # Every edge into an op: local derivative and contribution (micrograd's numbers).
-    labels = re.findall(r'-> op\d+ \[label="([^"]*)"', text)
+    # Every edge into an op: the local derivative in the operands' names, then the
+    # upstream gradient, named by the node it comes from, and the contribution.
+    labels = [
+        " ".join(label.split("\\n")) for label in re.findall(r'-> op\d+ \[label="([^"]*)"', text)
+    ]
     assert len(labels) == 9
-    assert "local 0.5000\\ncontrib 0.5000" in labels  # tanh: 1 - 0.7071^2
-    assert "local -3.0000\\ncontrib -1.5000" in labels  # x1 -> *, local = w1
-    assert "local 2.0000\\ncontrib 1.0000" in labels  # w1 -> *, local = x1
-    assert "local 0.0000\\ncontrib 0.0000" in labels  # w2 -> *, local = x2
+    assert (  # tanh: 1 - 0.7071^2
+        "∂out/∂(x1*w1 + x2*w2 + b) = 1 - out^2 = 0.5000 × out.grad 1.0000 = 0.5000" in labels
+    )
+    assert "∂(x1*w1)/∂x1 = w1 = -3.0000 × (x1*w1).grad 0.5000 = -1.5000" in labels
+    assert "∂(x1*w1)/∂w1 = x1 = 2.0000 × (x1*w1).grad 0.5000 = 1.0000" in labels
+    assert "∂(x2*w2)/∂w2 = x2 = 0.0000 × (x2*w2).grad 0.5000 = 0.0000" in labels
     assert text.count(" -> ") == 9 + 5  # inputs into ops, and each op to its output
 
 
@@ -85,8 +90,8 @@ def test_before_backward_the_picture_says_not_computed() -> None:
     text = ag.viz.to_dot(neuron())
     assert "grad not computed" in text
     assert "grad 0.0000" not in text
-    assert "contrib" not in text
-    assert "local -3.0000" in text
+    assert ".grad" not in text  # no upstream gradient yet
+    assert "∂(x1*w1)/∂x1 = w1\\n= -3.0000" in text
     assert "call backward()" in text
 
 
@@ -115,18 +120,20 @@ def test_labels_are_escaped_in_dot() -> None:
 def test_show_picks_the_fields() -> None:
     out = neuron()
     out.backward()
-    text = ag.viz.to_dot(out, show=("label", "grad", "formula"), rankdir="TB")
+    text = ag.viz.to_dot(out, show=("label", "grad", "formula"), rankdir="LR")
     assert "data 2.0000" not in text
     assert "grad -1.5000" in text
-    assert "∂/∂x = 1 - tanh(x)^2" in text
-    assert "local" not in text
-    assert "rankdir=TB" in text
+    assert '∂out/∂(x1*w1 + x2*w2 + b)\\n= 1 - out^2"' in text  # the formula, no value
+    assert '0.5000"' not in text.split("->", 1)[1]  # no local value, no contribution
+    assert "rankdir=LR" in text
     with pytest.raises(ValueError, match="show= got 'colour'; choose from 'label'"):
         ag.viz.to_dot(out, show=("label", "colour"))
-    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB'"):
-        ag.viz.to_dot(out, rankdir="RL")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rankdir must be 'LR', 'TB' or 'auto'"):
+        ag.viz.to_dot(out, rankdir="RL")
     with pytest.raises(TypeError, match=r"to_dot: expected an ag\.Value or ag\.Tensor"):
         ag.viz.to_dot([1.0, 2.0])
+    with pytest.raises(TypeError, match="unknown option 'rank_dir'; did you mean 'rankdir'"):
+        ag.viz.to_dot(out, rank_dir="TB")
 
 
 def test_a_summarised_graph_says_so() -> None:
@@ -145,10 +152,11 @@ def test_tensor_edges_show_formulas_and_shapes() -> None:
     loss = (W @ ag.Tensor([1.0, 2.0, 3.0], label="x")).sum()
     loss.backward(retain_graph=True)
     text = ag.viz.to_dot(loss)
-    assert "vjp: g @ yᵀ\\ng (2,) → (2, 3)" in text
-    assert "no grad (constant)" in text
+    assert "vjp: g @ xᵀ\\ng = (W @ x).grad, (2,) → (2, 3)" in text  # in the operands' names
+    assert 'style="dashed"' in text  # x has no grad: its edge carries none
     assert "(2, 3) float64" in text
     assert "grad not kept" in text
+    assert "grad none" not in text  # a constant is drawn without a grad
 
 
 # ---------------------------------------------------------------- built-in SVG
@@ -200,7 +208,7 @@ def test_draw_graph_is_a_digraph_that_shows_even_without_dot(
     g = ag.viz.draw_graph(out)
     assert isinstance(g, graphviz.Digraph)
     assert "grad -1.5000" in g.source
-    assert "local -3.0000" in g.source
+    assert "∂(x1*w1)/∂x1 = w1" in g.source
     monkeypatch.setattr(shutil, "which", lambda name: None)
     bundle = g._repr_mimebundle_()
     assert "grad -1.5000" in svg_texts(bundle["image/svg+xml"])
@@ -265,3 +273,58 @@ def test_a_png_without_dot_says_what_to_install(
         ag.viz.save(neuron(), tmp_path / "n.png")
     with pytest.raises(ValueError, match="renderer must be 'auto', 'dot' or 'builtin'"):
         ag.viz.save(neuron(), tmp_path / "n.svg", renderer="cairo")  # type: ignore[arg-type]
+
+
+def test_constants_are_drawn_without_a_grad_and_their_edges_carry_none() -> None:
+    x = ag.Value(3.0, label="x")
+    v = 2 * x
+    v.label = "v"
+    v.backward()
+    drawing = drawing_of(v, "test")
+    constant = next(n for n in drawing.nodes if n.shape == "box")
+    assert constant.lines == ["2"]  # as the formula writes it; no grad
+    edge = next(e for e in drawing.edges if e.src == constant.id)
+    assert edge.faint
+    assert edge.label == ""
+    into = next(e for e in drawing.edges if e.label)
+    assert into.label == "∂v/∂x = 2\n× v.grad 1.0000 = 2.0000"  # 2 is not repeated as 2.0000
+    text = ag.viz.to_dot(v)
+    assert 'style="dashed"' in text
+    assert text.count(">grad ") == 2  # in the boxes of x and v only
+
+
+def test_one_wording_for_a_missing_grad() -> None:
+    out = neuron()
+    texts = [ag.viz.to_dot(out), ag.viz.to_dot(out, step=1), ag.viz.to_svg(out, step=2)]
+    for text in texts:
+        assert "grad not computed" in text
+        assert "grad none" not in text
+        assert "not reached" not in text
+
+
+def test_a_constant_kept_inside_an_op_is_drawn_as_a_box() -> None:
+    """An op may keep a number operand in itself (`x * 2.0` with one input node)."""
+    from autograd_lite.viz.drawing import to_drawing
+    from autograd_lite.viz.model import Edge, Graph, OpNode, ValueNode
+
+    def value(i: str, name: str, role: str) -> ValueNode:
+        return ValueNode(i, name, name, role, 3.0, 1.0, "", None, None)  # type: ignore[arg-type]
+
+    names = {"x": "x", "y": "2", "out": "v"}
+    op = OpNode("op0", "mul", "*", "x * y", ("y", "x"), True, "", "v0", names, kept="2")
+    graph = Graph(
+        "Value",
+        "v0",
+        [value("v1", "x", "leaf"), value("v0", "v", "output")],
+        [op],
+        [Edge("v1", "op0", 0, "x", "y", 2.0, 1.0, 2.0, None, 1)],
+        grads_computed=True,
+        total_nodes=2,
+        total_steps=1,
+    )
+    drawing = to_drawing(graph)
+    box = next(n for n in drawing.nodes if n.shape == "box")
+    assert box.lines == ["2"]
+    assert any(e.src == box.id and e.dst == "op0" and e.faint for e in drawing.edges)
+    assert any(e.label.startswith("∂v/∂x = 2") for e in drawing.edges)
+    assert "2" in svg_texts(ag.viz.svg.render_svg(drawing))

@@ -33,12 +33,14 @@ def test_explain_lists_the_neurons_steps_in_the_engines_order() -> None:
         ("x1*w1 + x2*w2 + b", "add", "b"),
     ]
     first = steps[0]
-    assert first.formula == "1 - tanh(x)^2"
+    assert first.formula == "1 - out^2"  # out = tanh(x1*w1 + x2*w2 + b) is labelled `out`
+    assert first.rule_formula == "1 - tanh(x)^2"
     assert first.upstream == 1.0
     assert first.local == pytest.approx(0.5)
     by_input = {s.input: s for s in steps}
     x1 = by_input["x1"]
-    assert (x1.formula, x1.local, x1.upstream) == ("y", -3.0, pytest.approx(0.5))
+    assert (x1.formula, x1.local, x1.upstream) == ("w1", -3.0, pytest.approx(0.5))
+    assert (x1.variable, x1.rule_formula) == ("x", "y")
     assert x1.contribution == x1.upstream * x1.local == pytest.approx(-1.5)
     assert by_input["w2"].total == 0.0
     assert out.grad == 0.0  # explain reads and changes no .grad
@@ -86,11 +88,11 @@ def test_tensor_steps_have_formulas_and_shapes() -> None:
     loss.label = "loss"
     steps = ag.viz.explain(loss)
     assert [(s.op, s.input, s.formula) for s in steps] == [
-        ("sum", "tanh(W @ x + b)", "broadcast g back to x's shape"),
-        ("tanh", "W @ x + b", "1 - tanh(x)^2"),
+        ("sum", "tanh(W @ x + b)", "broadcast g back to tanh(W @ x + b)'s shape"),
+        ("tanh", "W @ x + b", "1 - tanh(W @ x + b)^2"),
         ("add", "W @ x", "1"),
         ("add", "b", "1"),
-        ("matmul", "W", "g @ yᵀ"),  # x has no requires_grad: no step
+        ("matmul", "W", "g @ xᵀ"),  # x has no requires_grad: no step
     ]
     assert steps[-1].output_shape == (2,)
     assert steps[-1].input_shape == (2, 3)

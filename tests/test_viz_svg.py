@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import os
@@ -378,3 +379,23 @@ def test_empty_and_textless_drawings() -> None:
     lay = layout(Drawing([DrawNode("a", []), DrawNode("b", [""], "box")], [DrawEdge("a", "b")]))
     assert lay.nodes["a"].width > 0
     assert lay.nodes["b"].layer == 1
+
+
+def test_the_readme_figure_is_drawn_by_draw_and_fits_a_readme_column() -> None:
+    """`docs/assets/neuron.svg` is `out.draw()` itself: current, ~800 px, legible labels."""
+    path = ROOT / "docs" / "scripts" / "make_neuron_svg.py"
+    spec = importlib.util.spec_from_file_location("make_neuron_svg", path)
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    svg = script.picture().svg()
+    committed = (ROOT / "docs" / "assets" / "neuron.svg").read_text(encoding="utf-8")
+    assert svg == committed, "run: python docs/scripts/make_neuron_svg.py"
+    root = ET.fromstring(svg.encode("utf-8"))
+    width = float(root.get("width", "0"))
+    scale = width / float(root.get("viewBox", "0 0 1 1").split()[2])
+    assert 400 <= width <= 800
+    labels = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "edge-labels")
+    assert float(labels.get("font-size", "0")) * scale >= 10.5  # px, as shown
+    assert "∂(x1*w1)/∂x1 = w1" in texts(svg)

@@ -29,15 +29,17 @@ def add_parser(sub: Any) -> None:
         help="a tour: backpropagation through a neuron, step by step, then an MLP on two moons",
         description="Backpropagate through a neuron step by step, draw its graph, then "
         "train an MLP on two moons. Writes its pictures to --out.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--out",
-        default="autograd-lite-demo",
-        metavar="DIR",
-        help="folder for the pictures (default ./autograd-lite-demo)",
+        "--out", default="autograd-lite-demo", metavar="DIR", help="folder for the pictures"
     )
     parser.add_argument(
-        "--epochs", type=int, default=None, help="training epochs (default: the moons default)"
+        "--epochs",
+        type=int,
+        default=T.DEFAULTS["moons"].epochs,
+        metavar="N",
+        help="training epochs of the MLP on two moons",
     )
     parser.set_defaults(run=run)
 
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     out = neuron()
     out.backward()
     print(f"forward: out = {out.data:.4f}")
-    print("backward, one chain-rule step per line (contribution = local derivative × g):")
+    print("backward, one chain-rule step per line (contribution = local derivative × node.grad):")
     print(viz.explain(out).table())
     written.append(
         viz.draw(out, title="out = tanh(x1*w1 + x2*w2 + b)").save(folder / "neuron.svg")

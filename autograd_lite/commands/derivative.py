@@ -30,12 +30,22 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--at", required=True, metavar="X", help="the point: 2, or x=1,y=2 for several variables"
     )
-    parser.add_argument("-n", type=int, default=1, help="the order of the derivative (default 1)")
+    parser.add_argument(
+        "-n", type=int, default=1, help="the order of the derivative (default: %(default)s)"
+    )
     parser.add_argument(
         "--numeric", action="store_true", help="also show the central-difference approximation"
     )
-    parser.add_argument("--dx", type=float, default=1.0, help="step of --numeric (default 1.0)")
-    parser.add_argument("--order", type=int, default=3, help="points of --numeric (default 3)")
+    parser.add_argument(
+        "--dx", type=float, default=1.0, help="step of --numeric (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--order",
+        type=int,
+        default=3,
+        help="points of --numeric: an odd number, larger than -n (3, 5, 7, ...; "
+        "default: %(default)s)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -82,8 +92,9 @@ def _format(value: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the echo, the point and the derivative(s)."""
+    notes: list[str] = []
     try:
-        tree = E.parse(args.expr)
+        tree = E.parse(args.expr, notes)
     except E.ExpressionError as error:
         raise UsageError(str(error)) from None
     if args.n < 0:
@@ -97,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
             + ",".join(f"{n}={_format(point.get(n, 1.0))}" for n in names)
         )
     print(f"f = {E.to_text(tree)}")
-    hint = _hint(tree)
-    if hint:
-        print(f"    note: {hint}")
+    for note in [*notes, _hint(tree)]:
+        if note:
+            print(f"    note: {note}")
     print("at  " + ", ".join(f"{name} = {_format(point[name])}" for name in names or point))
     if not names:
         print("f is a constant: every derivative of order >= 1 is 0")

@@ -50,7 +50,17 @@ def add_parser(sub: Any) -> None:
         "--explain", action="store_true", help="print every chain-rule step as a table"
     )
     parser.add_argument(
-        "--rankdir", choices=("LR", "TB"), default="LR", help="left to right, or top down"
+        "--rankdir",
+        choices=("auto", "LR", "TB"),
+        default="auto",
+        help="left to right, top down, or whichever fits --width (default: auto)",
+    )
+    parser.add_argument(
+        "--width",
+        type=float,
+        default=viz.options.DEFAULT_WIDTH,
+        metavar="PX",
+        help="the width in px the picture is meant for (default: %(default)g)",
     )
     parser.add_argument(
         "--renderer",
@@ -70,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
                 f"cannot tell what to write to {args.output!r} from its extension "
                 f"{ext or '(none)'}; use {FORMATS}"
             )
+    notes: list[str] = []
     try:
-        tree = parse(args.expr)
+        tree = parse(args.expr, notes)
         names = free_variables(tree)
         values = parse_assignments(args.at) if args.at.strip() else {}
         extra = [name for name in values if name not in names]
@@ -98,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
     print(f"expression: {to_text(tree)}")
+    for note in notes:
+        print(f"    note: {note}")
     print(f"value:      {out.label} = {out.data:.10g}")
     print(f"gradients:  ∂{out.label}/∂name, by the chain rule")
     width = max(map(len, names))
@@ -108,7 +121,9 @@ def run(args: argparse.Namespace) -> int:
         print(viz.explain(out).table())
     if args.output:
         try:
-            path = viz.save(out, args.output, rankdir=args.rankdir, renderer=args.renderer)
+            path = viz.save(
+                out, args.output, rankdir=args.rankdir, renderer=args.renderer, width=args.width
+            )
         except (ValueError, RuntimeError) as error:
             raise UsageError(str(error)) from None
         except OSError as error:

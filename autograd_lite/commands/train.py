@@ -26,13 +26,40 @@ EXAMPLES = """examples:
 """
 
 
+def defaults_table() -> str:
+    """The per-data-set defaults (`train.DEFAULTS`) as the table `--help` ends with."""
+    head = ["dataset", "--hidden", "--activation", "--optimizer", "--lr", "--epochs",
+            "--batch-size", "--samples", "--noise"]  # fmt: skip
+    rows = [
+        [
+            name,
+            ",".join(map(str, c.hidden)) or "none",
+            c.activation,
+            c.optimizer,
+            f"{c.lr:g}",
+            str(c.epochs),
+            str(c.batch_size),
+            "1797 (fixed)" if name == "digits" else str(c.n_samples),
+            "-" if name == "digits" else f"{c.noise:g}",
+        ]
+        for name, c in T.DEFAULTS.items()
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+             for r in [head, *rows]]  # fmt: skip
+    return "defaults per data set (an option given overrides its default):\n" + "\n".join(lines)
+
+
+PER_DATASET = " (default: per data set, see below)"
+
+
 def add_parser(sub: Any) -> None:
     """Register `train`."""
     parser = sub.add_parser(
         "train",
         help="train an MLP on a toy data set (moons, spirals, digits, ...)",
         description="Train an MLP on a toy data set and print its train and test scores.",
-        epilog=EXAMPLES,
+        epilog=defaults_table() + "\n\n" + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
@@ -40,32 +67,48 @@ def add_parser(sub: Any) -> None:
         "--dataset",
         default="moons",
         metavar="NAME",
-        help=f"{' | '.join(T.DATASETS)} (default: moons)",
+        help=f"{' | '.join(T.DATASETS)} (default: %(default)s)",
     )
     add(
         "--hidden",
         metavar="SIZES",
-        help="hidden layer widths, comma-separated, e.g. 16,16; 'none' for a linear model",
+        help="hidden layer widths, comma-separated, e.g. 16,16; 'none' for a linear model"
+        + PER_DATASET,
     )
-    add("--activation", metavar="NAME", help=" | ".join(ACTIVATIONS))
-    add("--optimizer", metavar="NAME", help=" | ".join(T.OPTIMIZERS))
-    add("--lr", type=_number("--lr"), metavar="RATE", help="learning rate, > 0")
-    add("--epochs", type=_integer("--epochs"), metavar="N", help="passes over the data, >= 1")
-    add("--batch-size", type=_integer("--batch-size"), metavar="N", help="rows per step, >= 1")
+    add("--activation", metavar="NAME", help=" | ".join(ACTIVATIONS) + PER_DATASET)
+    add("--optimizer", metavar="NAME", help=" | ".join(T.OPTIMIZERS) + PER_DATASET)
+    add("--lr", type=_number("--lr"), metavar="RATE", help="learning rate, > 0" + PER_DATASET)
+    add(
+        "--epochs",
+        type=_integer("--epochs"),
+        metavar="N",
+        help="passes over the data, >= 1" + PER_DATASET,
+    )
+    add(
+        "--batch-size",
+        type=_integer("--batch-size"),
+        metavar="N",
+        help="rows per step, >= 1" + PER_DATASET,
+    )
     add(
         "--seed",
         type=_integer("--seed"),
         default=0,
         metavar="N",
-        help="fixes data, split, weights and shuffling (default: 0)",
+        help="fixes data, split, weights and shuffling (default: %(default)s)",
     )
     add(
         "--samples",
         type=_integer("--samples"),
         metavar="N",
-        help="points to generate (not for digits)",
+        help="points to generate (not for digits)" + PER_DATASET,
     )
-    add("--noise", type=_number("--noise"), metavar="SD", help="the data generator's noise")
+    add(
+        "--noise",
+        type=_number("--noise"),
+        metavar="SD",
+        help="the data generator's noise" + PER_DATASET,
+    )
     add("--save", metavar="PATH", help="write the trained parameters to PATH (.npz)")
     add("--plot", metavar="PATH", help="draw the model and the loss curve to PATH (.png, .svg)")
     parser.set_defaults(run=run)

@@ -16,6 +16,10 @@ renderer draws the same picture.
   with a slider through all of them.
 * `walk(root)`: the plain data behind all of these.
 
+Every formula is written in the operands' own names (`∂(w*x)/∂x = w`), and every picture
+function takes the same keyword options, the fields of `Options` (`rankdir`, `show`,
+`width`, `step`, ...).
+
 Example:
     >>> import autograd_lite as ag
     >>> x = ag.Value(3.0, label="x")
@@ -26,11 +30,11 @@ Example:
 """
 
 from .dot import draw_graph, to_dot
-from .drawing import DEFAULT_SHOW, FIELDS
 from .explain import Explanation, Step, explain
 from .html import stepper_html
+from .options import DEFAULT_MAX_NODES, DEFAULT_SHOW, FIELDS, Options
 from .picture import Picture, draw, save, to_svg
-from .walk import DEFAULT_MAX_NODES, Edge, Graph, OpNode, ValueNode, walk
+from .walk import Edge, Graph, OpNode, ValueNode, walk
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -40,6 +44,7 @@ __all__ = [
     "Explanation",
     "Graph",
     "OpNode",
+    "Options",
     "Picture",
     "Step",
     "ValueNode",

@@ -18,7 +18,7 @@ Example:
     >>> y = x * x
     >>> y.backward()
     >>> text = to_dot(y)
-    >>> text.startswith("digraph") and "local 2.0000" in text and "grad 4.0000" in text
+    >>> text.startswith("digraph") and "∂(x*x)/∂x = x = 2.0000" in text and "grad 4.0000" in text
     True
 """
 
@@ -28,32 +28,44 @@ import functools
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
 from typing import Any
 
-from .drawing import DEFAULT_SHOW, drawing_of
-from .layout import FONT_SIZE, LABEL_FONT_SIZE, DrawEdge, Drawing, DrawNode, Rankdir, split_lines
-from .svg import (
+from .drawing import drawing_of
+from .layout import (
+    FONT_SIZE,
+    LABEL_FONT_SIZE,
+    PAGE_MARGIN,
+    DrawEdge,
+    Drawing,
+    DrawNode,
+    fit_scale,
+    layout,
+    split_lines,
+)
+from .options import Options
+from .style import (
     EDGE,
     FADED_FILL,
     FADED_STROKE,
     FADED_TEXT,
-    FILL,
+    FLOW,
     HIGHLIGHT,
     LABEL_TEXT,
-    STROKE,
+    SHAPE_FILL,
+    SHAPE_STROKE,
     TEXT,
-    render_svg,
+    xml_escape,
+    xml_safe,
 )
-from .walk import DEFAULT_MAX_NODES
+from .svg import render_svg
 
 SANS = "Helvetica,Arial,sans-serif"
 MONO = "monospace"
+FILL, STROKE = SHAPE_FILL, SHAPE_STROKE
 INSTALL_DOT = (
     "install Graphviz (apt-get install graphviz, brew install graphviz, conda install "
     "graphviz, or the installer from graphviz.org) so that `dot` is on the PATH"
 )
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def has_dot() -> bool:
@@ -89,7 +101,7 @@ def quote(text: str) -> str:
         >>> print(quote('say "hi"\\\\n'))
         "say \\"hi\\"\\\\n"
     """
-    text = _NOT_XML.sub("\ufffd", text)
+    text = xml_safe(text)
     text = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + "\\n".join(text.split("\n")) + '"'
 
@@ -101,10 +113,7 @@ def html_escape(text: str) -> str:
         >>> html_escape('a<b & "c"')
         'a&lt;b &amp; &quot;c&quot;'
     """
-    text = _NOT_XML.sub("\ufffd", text)
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    return xml_escape(text)
 
 
 # ---------------------------------------------------------------- drawing -> DOT
@@ -116,16 +125,32 @@ def drawing_to_dot(drawing: Drawing) -> str:
 
 
 def _statements(drawing: Drawing) -> list[str]:
-    """The lines between `digraph {` and `}` (also the body of a `graphviz.Digraph`)."""
+    """The lines between `digraph {` and `}` (also the body of a `graphviz.Digraph`).
+
+    With `rankdir="auto"` or a `width`, the built-in layout decides the direction and
+    how far to scale down (`layout.fit_scale`), so both renderers agree.
+    """
+    rankdir, size = drawing.rankdir, None
+    if rankdir == "auto" or drawing.width is not None:
+        lay = layout(drawing)
+        rankdir = lay.rankdir
+        if drawing.width is not None:
+            shown = (lay.width + 2 * PAGE_MARGIN) * fit_scale(lay.width, drawing.width)
+            size = max(shown, drawing.width) / 96  # inches: Graphviz's pt are 4/3 px
+    # Labels sit in the ranks, between the nodes; room between neighbours there keeps
+    # each label by its own edge (left to right, the labels of x2's and w2's edges into
+    # one `*` otherwise stack).
     graph = [
-        f"rankdir={drawing.rankdir}",
+        f"rankdir={rankdir}",
         f"fontname={quote(SANS)}",
         'bgcolor="white"',
-        "nodesep=0.25",
-        "ranksep=0.35",
+        f"nodesep={0.6 if rankdir == 'LR' else 0.35}",
+        "ranksep=0.4",
     ]
-    if drawing.title:
-        graph += [f"label={quote(drawing.title)}", 'labelloc="t"', 'labeljust="l"', "fontsize=15"]
+    if size is not None:
+        graph.append(f'size="{size:.2f},100"')
+    if drawing.title or drawing.legend:
+        graph += [f"label=<{_graph_label(drawing)}>", 'labelloc="t"', 'labeljust="l"']
     out = [
         f"  graph [{', '.join(graph)}];",
         f'  node [fontname={quote(SANS)}, fontsize={FONT_SIZE - 2:g}, color="{EDGE}", '
@@ -138,6 +163,17 @@ def _statements(drawing: Drawing) -> list[str]:
         attrs = _edge_attrs(edge)
         out.append(f"  {edge.src} -> {edge.dst}" + (f" [{attrs}];" if attrs else ";"))
     return out
+
+
+def _graph_label(drawing: Drawing) -> str:
+    """The title in bold over the legend: a plain arrow forward, a dashed one back."""
+    rows = []
+    if drawing.title:
+        rows.append(f'<FONT POINT-SIZE="14"><B>{html_escape(drawing.title)}</B></FONT>')
+    for i, item in enumerate(drawing.legend):
+        arrow, colour = ("→", EDGE) if i == 0 else ("←", FLOW)
+        rows.append(f'<FONT POINT-SIZE="11" COLOR="{colour}">{arrow} {html_escape(item)}</FONT>')
+    return '<BR ALIGN="LEFT"/>'.join(rows) + '<BR ALIGN="LEFT"/>'
 
 
 def _check_id(ident: str) -> str:
@@ -201,66 +237,42 @@ def _edge_attrs(edge: DrawEdge) -> str:
         attrs.append(f"label={quote(chr(10).join(split_lines([edge.label])))}")
     if edge.highlight:
         attrs += [f'color="{HIGHLIGHT}"', f'fontcolor="{HIGHLIGHT}"', "penwidth=2.4"]
+    if edge.faint:
+        attrs.append('style="dashed"')
     return ", ".join(attrs)
 
 
 # ---------------------------------------------------------------- public functions
 
 
-def to_dot(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    grads: bool | None = None,
-    step: int | None = None,
-    title: str | None = None,
-) -> str:
+def to_dot(root: Any, **options: Any) -> str:
     """DOT source of the graph that produced `root`; needs no Graphviz at all.
 
-    Each value node shows its label, data and grad; each edge from an input $x$ into an
-    op shows the local derivative $\\partial out/\\partial x$ and, after a backward pass,
-    the contribution $g \\cdot local$ it added to $x$'s grad.
+    Each value node shows its label, data and grad; each edge from an input into an op
+    shows the chain-rule step along it, in the operands' own names: the local derivative
+    (`∂(w*x)/∂x = w = -2.0000`) and, after a backward pass, the gradient arriving from
+    the op's result times it, the contribution added to the input's grad.
 
     Args:
         root: a `Value` or `Tensor`, the output of a computation.
-        rankdir: `"LR"` (inputs left, output right) or `"TB"` (top to bottom).
-        show: what to write: any of `"label"`, `"data"`, `"grad"` (value nodes),
-            `"local"`, `"contribution"`, `"formula"` (edges).
-        max_nodes: graphs with more value and op nodes are summarised (the part nearest
-            the output is kept, and the picture says so); None draws everything.
-        precision: decimals of the numbers.
-        grads: show grads (True), hide them (False), or show them once a backward pass
-            has run (None: the root's grad is nonzero).
-        step: draw the backward pass after this many chain-rule steps instead (see
-            `explain`); grads not reached yet say "not computed".
-        title: a line above the graph; None for an automatic note.
+        **options: any of `Options`: `rankdir`, `show`, `max_nodes`, `precision`,
+            `grads`, `step`, `title`, `width`.
 
     Returns:
         The DOT text; render it with `dot -Tsvg`, or paste it into any Graphviz viewer.
 
     Raises:
-        TypeError: `root` is not a Value or a Tensor.
+        TypeError: `root` is not a Value or a Tensor, or an unknown option.
         ValueError: an unknown field in `show`, a bad `rankdir`, `max_nodes` or `step`.
     """
-    drawing = drawing_of(root, "to_dot", rankdir, show, max_nodes, precision, grads, step, title)
+    drawing = drawing_of(root, "to_dot", Options.of("to_dot", options))
     return drawing_to_dot(drawing)
 
 
-def draw_graph(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    grads: bool | None = None,
-    step: int | None = None,
-    title: str | None = None,
-) -> Any:
+def draw_graph(root: Any, **options: Any) -> Any:
     """The graph of `root` as a `graphviz.Digraph`, which Jupyter shows inline.
 
-    Arguments are those of `to_dot`. The result is a `graphviz.Digraph` in every way
+    Options are those of `to_dot`. The result is a `graphviz.Digraph` in every way
     (`.source`, `.render()`, `.pipe()`), with one addition: when Graphviz's `dot`
     program is missing, Jupyter displays the built-in SVG renderer's picture instead of
     an error. (`.render()` and `.pipe()` still need `dot`; `ag.viz.save` does not.)
@@ -269,9 +281,7 @@ def draw_graph(
         ImportError: the `graphviz` Python package is not installed.
         TypeError, ValueError: as for `to_dot`.
     """
-    drawing = drawing_of(
-        root, "draw_graph", rankdir, show, max_nodes, precision, grads, step, title
-    )
+    drawing = drawing_of(root, "draw_graph", Options.of("draw_graph", options))
     digraph = _digraph_class()(name="autograd")
     digraph.body.extend(line + "\n" for line in _statements(drawing))
     digraph._ag_drawing = drawing

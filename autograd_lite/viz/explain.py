@@ -18,18 +18,21 @@ Example (micrograd's neuron, as in its lecture):
     >>> steps = explain(out)
     >>> first = steps[0]
     >>> first.node, first.input, first.formula, round(first.local, 4)
-    ('out', 'x1*w1 + x2*w2 + b', '1 - tanh(x)^2', 0.5)
+    ('out', 'x1*w1 + x2*w2 + b', '1 - out^2', 0.5)
+    >>> [s.formula for s in steps if s.input == "x1"]   # ∂(x1*w1)/∂x1 = w1
+    ['w1']
     >>> [(s.input, round(s.total, 4)) for s in steps if s.input in ("x1", "w1")]
     [('x1', -1.5), ('w1', 1.0)]
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from . import formula as F
 from .drawing import fmt, fmt_shape
+from .style import columns as _width
 from .walk import Graph, check_root, walk
 
 
@@ -42,15 +45,18 @@ class Step:
         node: name of the op's output (`out`), whose gradient is passed down.
         op: the op's name (`"tanh"`).
         input: name of the input the gradient is passed to.
-        variable: `"x"` or `"y"`: which input of the op, as the formula calls it.
-        formula: $\\partial node/\\partial input$ as text (for a structural Tensor op,
-            its vector-Jacobian product).
+        variable: `"x"` or `"y"`: which input of the op, as the rule table calls it.
+        formula: $\\partial node/\\partial input$ as text, in the operands' own names
+            (`"w"` for the step from `x` into `w*x`; for a structural Tensor op, its
+            vector-Jacobian product).
         local: $\\partial node/\\partial input$ evaluated (Values; None for Tensors).
         upstream: $g = \\partial L/\\partial node$ (Values; None for Tensors).
         contribution: $g \\cdot local$, added to the input's gradient.
         total: the input's gradient after this step (the running total).
         input_shape: the input's shape (Tensors; None for Values).
         output_shape: the node's shape, that of $g$ (Tensors; None for Values).
+        rule_formula: the formula as the rule table writes it, with its placeholders
+            (`"x"` for the step from `x` into `w*x`).
     """
 
     index: int
@@ -65,6 +71,7 @@ class Step:
     total: float | None
     input_shape: tuple[int, ...] | None = None
     output_shape: tuple[int, ...] | None = None
+    rule_formula: str = ""
 
 
 class Explanation(list[Step]):
@@ -85,17 +92,17 @@ class Explanation(list[Step]):
         """The steps as an aligned text table, the seed first."""
         p = self.precision
         if self.kind == "Value":
-            head = ["step", "node", "op", "input", "∂node/∂input", "local", "× g", "= contrib",
-                    "input grad"]  # fmt: skip
+            head = ["step", "node", "op", "input", "∂node/∂input", "local", "× node.grad",
+                    "= contrib", "input grad"]  # fmt: skip
             rows = [
                 [str(s.index), s.node, s.op, s.input, s.formula]
                 + [fmt(v, p) if v is not None else "" for v in (s.local, s.upstream)]
                 + [fmt(v, p) if v is not None else "" for v in (s.contribution, s.total)]
                 for s in self
             ]
-            seed = f"{self.root}.grad = 1 (the seed: ∂{self.root}/∂{self.root})"
+            seed = f"{F.grad_of(self.root)} = 1 (the seed: {F.partial(self.root, self.root)})"
         else:
-            head = ["step", "node", "op", "input", "∂node/∂input or vjp", "g shape",
+            head = ["step", "node", "op", "input", "∂node/∂input, or vjp of g", "g shape",
                     "input shape"]  # fmt: skip
             rows = [[str(s.index), s.node, s.op, s.input, s.formula, *_shapes(s)] for s in self]
             seed = f"{self.root}.grad = ones (the seed)"
@@ -114,16 +121,6 @@ class Explanation(list[Step]):
 
 def _shapes(step: Step) -> list[str]:
     return [fmt_shape(step.output_shape), fmt_shape(step.input_shape)]
-
-
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal: wide (Korean, Chinese) characters count two."""
-    if text.isascii():
-        return len(text)
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
 
 
 def _row(cells: list[str], widths: list[int], numeric: set[int]) -> str:
@@ -173,13 +170,14 @@ def steps_of(graph: Graph) -> list[Step]:
                 op.name,
                 names[e.src],
                 e.variable,
-                e.formula,
+                F.named(e.formula, op.operands, op.expr),
                 e.local,
                 e.upstream,
                 e.contribution,
                 e.total,
                 e.input_shape,
                 e.output_shape,
+                e.formula,
             )
         )
     return steps

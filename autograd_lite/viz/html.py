@@ -14,18 +14,17 @@ the slider (the arrow keys work too). Every piece of text is escaped for HTML.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .drawing import DEFAULT_SHOW, check_show, step_caption, to_drawing
+from .drawing import step_caption, to_drawing
 from .explain import Explanation, steps_of
-from .layout import Drawing, Rankdir, split_lines, text_width
+from .layout import Drawing, layout, split_lines, text_width
+from .options import DEFAULT_MAX_FRAMES, Options
 from .svg import render_svg
-from .walk import DEFAULT_MAX_NODES, check_root, walk
+from .walk import check_root, walk
 
-DEFAULT_MAX_FRAMES = 400
-"""The stepper draws one frame per step; more than this many is refused, not slow."""
+__all__ = ["DEFAULT_MAX_FRAMES", "page_of", "stepper_frames", "stepper_html"]
 
 _STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 20px; color: #1f2937; }
@@ -69,24 +68,19 @@ _SCRIPT = """
 """
 
 
-def stepper_frames(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    max_frames: int = DEFAULT_MAX_FRAMES,
-) -> list[tuple[int, str, Drawing]]:
+def stepper_frames(root: Any, options: Options | None = None) -> list[tuple[int, str, Drawing]]:
     """The stepper's frames: `(step, caption, drawing)` for the seed and every step.
 
     A summarised graph (see `walk`) gets frames only for the steps along edges it draws.
-    All drawings have the same text sizes, so they share one layout.
+    All drawings have the same text sizes and direction, so they share one layout.
 
     Raises:
-        ValueError: more frames than `max_frames`.
+        ValueError: more frames than `options.max_frames`.
     """
     check_root(root, "stepper")
-    fields = check_show(show, "stepper")
+    options = options or Options()
+    options.check("stepper")
+    max_nodes, precision, max_frames = options.max_nodes, options.precision, options.max_frames
     first = walk(root, max_nodes=max_nodes, step=0)
     steps = [0, *sorted(e.step for e in first.edges if e.carries_grad)]
     if len(steps) > max_frames:
@@ -96,50 +90,50 @@ def stepper_frames(
             "to step through the part nearest the output"
         )
     frames = []
+    untitled = replace(options, title="")
     for k in steps:
         graph = first if k == 0 else walk(root, max_nodes=max_nodes, step=k)
         current = next((e for e in graph.edges if k and e.step == k), None)
         caption = step_caption(graph, current, precision)
         if graph.note:
             caption += f" · {graph.note}"
-        frames.append((k, caption, to_drawing(graph, fields, precision, rankdir, title="")))
+        frames.append((k, caption, to_drawing(graph, untitled)))
     drawings = _steady([d for _, _, d in frames])
+    if drawings and options.rankdir == "auto":
+        rankdir = layout(drawings[-1]).rankdir  # one direction for every frame
+        drawings = [replace(d, rankdir=rankdir) for d in drawings]
     return [(k, c, d) for (k, c, _), d in zip(frames, drawings)]
 
 
-def stepper_html(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    max_frames: int = DEFAULT_MAX_FRAMES,
-    title: str | None = None,
-) -> str:
+def stepper_html(root: Any, **options: Any) -> str:
     """One HTML page stepping through the backward pass of `root` with a slider.
 
     Args:
         root: the output, a `Value` or `Tensor`.
-        rankdir: as for `to_dot`.
-        show: as for `to_dot`.
-        max_nodes: as for `to_dot`.
-        precision: as for `to_dot`.
-        max_frames: refuse (with a ValueError) to draw more frames than this.
-        title: the page's heading; None for "The backward pass of <root>".
+        **options: those of `Options` that apply: `rankdir`, `show`, `max_nodes`,
+            `precision`, `width`, `max_frames` (more frames than this are refused with a
+            ValueError) and `title` (the page's heading; None for "The backward pass of
+            <root>").
 
     Returns:
         The page: frames `0..n` for a pass of `n` steps, each an inline SVG.
 
     Raises:
-        TypeError: `root` is not a Value or a Tensor.
+        TypeError: `root` is not a Value or a Tensor, or an unknown option.
         ValueError: more frames than `max_frames`, or a bad option.
     """
-    frames = stepper_frames(root, rankdir, show, max_nodes, precision, max_frames)
+    return page_of(root, Options.of("stepper_html", options))
+
+
+def page_of(root: Any, options: Options) -> str:
+    """The stepper's page for checked `options` (see `stepper_html`)."""
+    title = options.title
+    frames = stepper_frames(root, options)
     graph = walk(root, max_nodes=None, step=-1)
     name = graph.value_of(graph.root).name
     shown = {k for k, _, _ in frames}
     steps = [s for s in steps_of(graph) if s.index in shown]
-    table = Explanation(steps, name, graph.kind, precision).table().split("\n")
+    table = Explanation(steps, name, graph.kind, options.precision).table().split("\n")
     rows = [html.escape(table[0]), f'<span data-step="0">{html.escape(table[1])}</span>']
     rows += [
         f'<span data-step="{s.index}">{html.escape(line)}</span>'

@@ -2,7 +2,7 @@
 
 The built-in SVG renderer (`svg.py`) needs to know where every node and edge goes.
 This module answers that with the classic layered (Sugiyama) method, the one behind
-Graphviz's `dot`, in four steps. Every step is iterative (no recursion over the graph),
+Graphviz's `dot`, in five steps. Every step is iterative (no recursion over the graph),
 so a graph of 10,000 nodes needs no recursion limit, and every tie is broken by input
 order, so the same drawing always gives the same layout.
 
@@ -19,26 +19,34 @@ order, so the same drawing always gives the same layout.
 2. **Dummies.** Every layer gets a layer of its own between it and the next, for edge
    labels: layer `k` becomes rank `2k`. An edge from rank `a` to rank `b` is cut into
    unit steps by `b - a - 1` dummy vertices, one per rank in between; the dummy nearest
-   the middle on an odd rank carries the edge label and is as big as the label, so labels
-   take up room like nodes and never overlap. Two edges between the same pair of nodes
-   (`x * x`) get their own dummies, hence two distinct curves.
+   the middle on an odd rank carries the edge label. It is a slot as big as the label
+   plus `LABEL_CLEAR`, with the edge along one side (below the label left to right, left
+   of it top down), so labels take up room like nodes, never overlap, and each sits by
+   its own edge. Two edges between the same pair of nodes (`x * x`) get their own
+   dummies, hence two distinct curves.
 3. **Order within ranks (crossings).** Starting from input order, sweeps go down the
    ranks (each vertex sorted by the barycenter, the mean position, of its predecessors in
    the rank before) and back up (by its successors in the rank after). Crossings between
    neighbouring ranks are counted after each sweep (an inversion count with a Fenwick
    tree, O(E log V)) and the best order seen is kept.
-4. **Coordinates.** Along the rank axis (x for `rankdir="LR"`), each rank is as thick
-   as its widest member, with a fixed gap between ranks. Across it (y for `"LR"`), each
-   vertex wants to sit at the mean position of its neighbours, but vertices of a rank
-   keep their order and must stay apart by half their sizes plus a gap. "As close to the
-   wanted positions as possible under those separations" is an isotonic regression,
-   solved exactly per rank by pool-adjacent-violators in O(n); sweeps down, up, then both
-   ways settle it. Edges leave and enter nodes at ports spread over the node's side,
-   ordered by where they go, and run through their dummies as cubic Hermite curves, level
-   where they meet a node, like `dot`'s splines.
+4. **Coordinates.** Across the ranks (y for `"LR"`), each vertex wants to sit where
+   its neighbours' edges pass, but vertices of a rank keep their order and must stay
+   apart by half their sizes plus a gap. "As close to the wanted positions as possible
+   under those separations" is an isotonic regression, solved exactly per rank by
+   pool-adjacent-violators in O(n); sweeps down, up, then both ways settle it, and an op
+   is then put in line with the value it makes where there is room. Along the rank axis
+   (x for `rankdir="LR"`), each rank is as thick as its widest member.
+5. **Edges.** An edge leaves and enters nodes at ports spread over the node's side,
+   ordered by where they go. Inside a rank it runs level, in its own lane, so it passes
+   every node and label of the rank at a distance and never crosses one; it changes
+   lanes only in the gaps between ranks, as an S that leaves and arrives level. A gap is
+   `RANK_GAP` wide, or wider where an edge shifts far across it, so curves stay gentle.
+
+`rankdir="auto"` lays out both ways and keeps the one whose text is larger once the
+picture is scaled to the page width it is made for (`fit_scale`).
 
 Nodes are sized from their text: a character is about 0.6 font sizes wide, and a wide
-(CJK) character twice that, by `unicodedata.east_asian_width`.
+(CJK) character twice that (`style.text_width`).
 
 Example:
     >>> d = Drawing(
@@ -54,250 +62,69 @@ Example:
 
 from __future__ import annotations
 
-import itertools
-import math
-import unicodedata
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from .options import Direction, Rankdir
+from .placement import finish, place, port_offsets, rank_positions
+from .ranks import LayeredGraph, assign_layers, order_ranks, topological_order
+from .shapes import (
+    ARROW_LENGTH,
+    BOLD_WIDTH,
+    FONT_SIZE,
+    LABEL_CLEAR,
+    LABEL_FONT_SIZE,
+    LABEL_PAD,
+    LINE_HEIGHT,
+    RANKDIRS,
+    SHAPES,
+    DrawEdge,
+    Drawing,
+    DrawNode,
+    EdgeRoute,
+    Layout,
+    NodeBox,
+    NodeText,
+    Point,
+    Shape,
+    label_size,
+    node_text,
+    split_lines,
+    text_width,
+)
 
-Shape = Literal["record", "ellipse", "box"]
-Rankdir = Literal["LR", "TB"]
-Point = tuple[float, float]
-
-SHAPES = ("record", "ellipse", "box")
-RANKDIRS = ("LR", "TB")
-
-FONT_SIZE = 13.0
-"""Node text size, in px."""
-LABEL_FONT_SIZE = 11.0
-"""Edge label text size, in px."""
-LINE_HEIGHT = 1.35
-"""Distance between text lines, in font sizes."""
-CHAR_WIDTH = 0.6
-"""Width of a character, in font sizes (wide CJK characters count twice)."""
-BOLD_WIDTH = 1.1
-"""How much wider the bold first line of a record is."""
-PAD_X, PAD_Y = 10.0, 5.0
-RECORD_SEPARATOR = 6.0
-"""Extra room around the line under a record's first line."""
-MIN_BOX_WIDTH = 44.0
-MIN_ELLIPSE = (38.0, 28.0)
-LABEL_PAD = (4.0, 2.0)
-ARROW_LENGTH = 9.0
-"""The arrowhead's length: curves stop this far before the node they point to."""
-RANK_GAP = 22.0
-"""Gap between neighbouring ranks (a layer and its label rank)."""
-NODE_GAP = 16.0
-"""Gap between two nodes of one rank."""
-DUMMY_GAP = 8.0
-"""Gap between vertices of one rank when one of them is a dummy or a label."""
-PORT_STEP = 9.0
-"""Distance between neighbouring edge ends on a node's side."""
-ORDER_SWEEPS = 6
-PLACE_SWEEPS = 6
-END_LEAN = 0.35
-"""How far an edge's ends turn from level towards the next point (0 level, 1 straight)."""
-DUMMY_WEIGHT = 2.0
-"""How much more a dummy holds its place than a node: keeps long edges straight."""
-
-
-@dataclass
-class DrawNode:
-    """A node to draw.
-
-    Attributes:
-        id: unique within the drawing; edges refer to it.
-        lines: the text, one entry per line (a value node: `["x", "data 2.0000",
-            "grad -1.5000"]`; an op node: `["tanh"]`). Newlines inside an entry also
-            break lines.
-        shape: `"record"` (rounded box, bold first line, a rule under it: value nodes),
-            `"ellipse"` (op nodes) or `"box"` (rounded box, all lines alike).
-        fill: a CSS colour for the background; empty for the default of the shape.
-        faded: drawn in grey, e.g. a gradient a backward stepper has not reached yet.
-        highlight: outlined in a strong colour, e.g. the node a stepper is at.
-        tooltip: shown on hover; empty for the lines joined.
-    """
-
-    id: str
-    lines: list[str]
-    shape: Shape = "record"
-    fill: str = ""
-    faded: bool = False
-    highlight: bool = False
-    tooltip: str = ""
-
-
-@dataclass
-class DrawEdge:
-    """An arrow from node `src` to node `dst`.
-
-    Attributes:
-        src: id of the node the arrow leaves.
-        dst: id of the node it points to.
-        label: text near the middle; newlines break lines (`"local 0.5\\ncontrib -0.75"`).
-        highlight: drawn thicker in a strong colour.
-    """
-
-    src: str
-    dst: str
-    label: str = ""
-    highlight: bool = False
-
-
-@dataclass
-class Drawing:
-    """A whole picture: nodes, edges, direction and title.
-
-    Attributes:
-        nodes: drawn in layers; their order breaks ties, so inputs listed first come
-            first (top for `"LR"`, left for `"TB"`).
-        edges: may repeat a pair (`x * x` has two edges `x -> *`); must not form a cycle.
-        rankdir: `"LR"` (inputs left, output right, the default) or `"TB"` (top down).
-        title: shown above the graph.
-    """
-
-    nodes: list[DrawNode]
-    edges: list[DrawEdge]
-    rankdir: Rankdir = "LR"
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class NodeBox:
-    """Where a node goes. `x, y` is its centre; `layer` counts from the inputs."""
-
-    id: str
-    x: float
-    y: float
-    width: float
-    height: float
-    layer: int
-    order: int
-
-
-@dataclass(frozen=True)
-class EdgeRoute:
-    """Where an edge goes.
-
-    Attributes:
-        index: position of the edge in `Drawing.edges`.
-        src: id of its source node.
-        dst: id of its target node.
-        points: where it starts (on the source's border), the dummies it runs through,
-            and where the curve ends (an arrowhead's length before the target).
-        spline: the curve as cubic Bezier pieces: the start point, then a control point,
-            a control point and an end point per piece (SVG's `M p C c1 c2 p ...`).
-        tip: where the arrowhead touches the target's border.
-        label_center: the centre of the label, or None for an edge without one.
-        label_size: `(width, height)` of the label's box.
-    """
-
-    index: int
-    src: str
-    dst: str
-    points: tuple[Point, ...]
-    spline: tuple[Point, ...]
-    tip: Point
-    label_center: Point | None
-    label_size: tuple[float, float]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The result of `layout`: coordinates in px, origin top left, no margin."""
-
-    nodes: dict[str, NodeBox]
-    edges: list[EdgeRoute]
-    width: float
-    height: float
-    rankdir: Rankdir
-    num_layers: int
-
-
-@dataclass(frozen=True)
-class NodeText:
-    """How a node's text sits in it, relative to the node's centre.
-
-    Attributes:
-        lines: the lines, after splitting at newlines (at least one).
-        baselines: per line, the y of its baseline.
-        width: the node's width.
-        height: the node's height.
-        separator: y of the rule under a record's first line, or None.
-    """
-
-    lines: list[str]
-    baselines: list[float]
-    width: float
-    height: float
-    separator: float | None
-
-
-def text_width(text: str, font_size: float = FONT_SIZE) -> float:
-    """Estimate how wide `text` is drawn, in px.
-
-    A character counts `CHAR_WIDTH` font sizes; a wide or full-width one (Korean,
-    Chinese, Japanese) twice that; a combining mark nothing.
-
-    Example:
-        >>> text_width("ab", 10.0), text_width("가", 10.0)
-        (12.0, 12.0)
-    """
-    if text.isascii():
-        return len(text) * CHAR_WIDTH * font_size
-    units = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        units += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return units * CHAR_WIDTH * font_size
-
-
-def split_lines(lines: Sequence[str]) -> list[str]:
-    """Split entries at newlines; tabs become spaces; never returns an empty list."""
-    out = [part.replace("\t", " ") for line in lines for part in (line.splitlines() or [""])]
-    return out or [""]
-
-
-def node_text(node: DrawNode) -> NodeText:
-    """Measure a node: its size and where each text line goes."""
-    lines = split_lines(node.lines)
-    line = LINE_HEIGHT * FONT_SIZE
-    widths = [text_width(s) for s in lines]
-    record = node.shape == "record" and len(lines) > 1
-    if node.shape == "record":
-        widths[0] *= BOLD_WIDTH
-    text_w, text_h = max(widths), len(lines) * line
-    if node.shape == "ellipse":
-        # The ellipse through the corners of the text block, with the block's aspect.
-        width = max(MIN_ELLIPSE[0], text_w * math.sqrt(2) + 12.0)
-        height = max(MIN_ELLIPSE[1], text_h * math.sqrt(2) + 2.0)
-    else:
-        width = max(MIN_BOX_WIDTH, text_w + 2 * PAD_X)
-        height = text_h + 2 * PAD_Y + (RECORD_SEPARATOR if record else 0.0)
-    top = -text_h / 2 - (RECORD_SEPARATOR / 2 if record else 0.0)
-    # 0.35 font sizes below the line's middle puts the x-height in the middle.
-    baselines = [top + (i + 0.5) * line + 0.35 * FONT_SIZE for i in range(len(lines))]
-    separator = None
-    if record:
-        separator = top + line + RECORD_SEPARATOR / 2
-        baselines[1:] = [b + RECORD_SEPARATOR for b in baselines[1:]]
-    return NodeText(lines, baselines, width, height, separator)
-
-
-def label_size(label: str) -> tuple[float, float]:
-    """The `(width, height)` of an edge label's box; `(0, 0)` for no label."""
-    if not label:
-        return 0.0, 0.0
-    lines = split_lines([label])
-    width = max(text_width(s, LABEL_FONT_SIZE) for s in lines) + 2 * LABEL_PAD[0]
-    return width, len(lines) * 1.3 * LABEL_FONT_SIZE + 2 * LABEL_PAD[1]
+__all__ = [
+    "ARROW_LENGTH",
+    "BOLD_WIDTH",
+    "FONT_SIZE",
+    "LABEL_CLEAR",
+    "LABEL_FONT_SIZE",
+    "LABEL_PAD",
+    "LINE_HEIGHT",
+    "MIN_FONT",
+    "PAGE_MARGIN",
+    "Direction",
+    "DrawEdge",
+    "DrawNode",
+    "Drawing",
+    "EdgeRoute",
+    "Layout",
+    "NodeBox",
+    "NodeText",
+    "Point",
+    "Rankdir",
+    "Shape",
+    "fit_scale",
+    "label_size",
+    "layout",
+    "node_text",
+    "split_lines",
+    "text_width",
+]
 
 
 def layout(drawing: Drawing) -> Layout:
     """Place the nodes and route the edges of `drawing` (see the module docstring).
+
+    With `rankdir="auto"` both directions are laid out, and the one whose text is
+    larger once the picture is shown at `drawing.width` is kept (left to right on a tie).
 
     Args:
         drawing: the nodes and edges; node ids must be unique.
@@ -309,8 +136,42 @@ def layout(drawing: Drawing) -> Layout:
         ValueError: an unknown shape or rankdir, a repeated node id, an edge to a node
             that is not in the drawing, or a cycle.
     """
-    if drawing.rankdir not in RANKDIRS:
-        raise ValueError(f"layout: rankdir must be 'LR' or 'TB', not {drawing.rankdir!r}")
+    if drawing.rankdir not in (*RANKDIRS, "auto"):
+        raise ValueError(f"layout: rankdir must be 'LR', 'TB' or 'auto', not {drawing.rankdir!r}")
+    if drawing.rankdir != "auto":
+        return _layout(drawing, drawing.rankdir)
+    wide = _layout(drawing, "LR")
+    if drawing.width is None or wide.width + 2 * PAGE_MARGIN <= drawing.width:
+        return wide
+    tall = _layout(drawing, "TB")
+    if fit_scale(tall.width, drawing.width) > fit_scale(wide.width, drawing.width) * 1.05:
+        return tall
+    return wide
+
+
+PAGE_MARGIN = 16.0
+"""Margin around a picture, in px."""
+MIN_FONT = 9.0
+"""Scaling a picture down to a page stops where edge labels would be smaller than this."""
+
+
+def fit_scale(width: float, page: float | None) -> float:
+    """How much a layout `width` px wide is scaled to be shown on a page `page` px wide.
+
+    At most 1 (a picture is never blown up) and at least `MIN_FONT / LABEL_FONT_SIZE`
+    (its labels stay legible; a wider picture scrolls instead).
+
+    Example:
+        >>> fit_scale(500.0, 800.0), fit_scale(1568.0, 800.0)
+        (1.0, 0.75)
+    """
+    if page is None:
+        return 1.0
+    fits = page / (width + 2 * PAGE_MARGIN)
+    return max(min(1.0, fits), MIN_FONT / LABEL_FONT_SIZE)
+
+
+def _layout(drawing: Drawing, rankdir: Rankdir) -> Layout:
     nodes = drawing.nodes
     index: dict[str, int] = {}
     for i, node in enumerate(nodes):
@@ -335,447 +196,15 @@ def layout(drawing: Drawing) -> Layout:
         dst.append(index[edge.dst])
 
     n = len(nodes)
-    topo = _topological_order(n, src, dst, [node.id for node in nodes])
-    layer = _assign_layers(n, src, dst, topo)
-    lr = drawing.rankdir == "LR"
+    topo = topological_order(n, src, dst, [node.id for node in nodes])
+    layer = assign_layers(n, src, dst, topo)
+    lr = rankdir == "LR"
     texts = [node_text(node) for node in nodes]
     labels = [label_size(edge.label) for edge in drawing.edges]
-    graph = _LayeredGraph(layer, src, dst, texts, labels, lr)
-    _order_ranks(graph)
-    v_pos = _place(graph)
-    u_pos = _rank_positions(graph)
-    return _finish(drawing, graph, u_pos, v_pos, lr, max(layer, default=-1) + 1)
-
-
-def _topological_order(n: int, src: list[int], dst: list[int], names: list[str]) -> list[int]:
-    """Kahn's algorithm; on a cycle, raise a ValueError that shows one."""
-    succ: list[list[int]] = [[] for _ in range(n)]
-    indeg = [0] * n
-    for a, b in zip(src, dst):
-        succ[a].append(b)
-        indeg[b] += 1
-    queue = deque(v for v in range(n) if indeg[v] == 0)
-    order: list[int] = []
-    while queue:
-        v = queue.popleft()
-        order.append(v)
-        for w in succ[v]:
-            indeg[w] -= 1
-            if indeg[w] == 0:
-                queue.append(w)
-    if len(order) == n:
-        return order
-    # Every node left over still has an input left over: walk inputs until one repeats.
-    pred_left: dict[int, int] = {}
-    for a, b in zip(src, dst):
-        if indeg[a] > 0 and indeg[b] > 0:
-            pred_left.setdefault(b, a)
-    v = next(v for v in range(n) if indeg[v] > 0)
-    seen: dict[int, int] = {}
-    path: list[int] = []
-    while v not in seen:
-        seen[v] = len(path)
-        path.append(v)
-        v = pred_left[v]
-    cycle = path[seen[v] :][::-1]
-    first = cycle.index(min(cycle))  # start at the node listed first
-    cycle = cycle[first:] + cycle[:first]
-    shown = " -> ".join(repr(names[c]) for c in [*cycle, cycle[0]])
-    raise ValueError(
-        f"layout: the graph has a cycle ({shown}), so it has no left-to-right order; "
-        "a computation graph only has edges from an input to the op that uses it"
-    )
-
-
-def _assign_layers(n: int, src: list[int], dst: list[int], topo: list[int]) -> list[int]:
-    """Longest-path layers from the sources and from the sinks, tightened; the shorter wins."""
-    pred: list[list[int]] = [[] for _ in range(n)]
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for a, b in zip(src, dst):
-        succ[a].append(b)
-        pred[b].append(a)
-    asap = [0] * n
-    for v in topo:
-        for w in succ[v]:
-            if asap[w] <= asap[v]:
-                asap[w] = asap[v] + 1
-    last = max(asap, default=0)
-    alap = [last] * n
-    for v in reversed(topo):
-        if succ[v]:
-            alap[v] = min(alap[w] for w in succ[v]) - 1
-        elif not pred[v]:
-            alap[v] = 0  # a lone node stays with the inputs
-
-    def tighten(layer: list[int]) -> int:
-        # Moving a node by one layer changes its edges' total length by in - out.
-        for v in reversed(topo):
-            if len(succ[v]) > len(pred[v]):
-                layer[v] = min(layer[w] for w in succ[v]) - 1
-        for v in topo:
-            if len(pred[v]) > len(succ[v]):
-                layer[v] = max(layer[u] for u in pred[v]) + 1
-        low = min(layer, default=0)
-        for v in range(n):
-            layer[v] -= low
-        return sum(layer[b] - layer[a] for a, b in zip(src, dst))
-
-    from_sinks = tighten(alap)
-    from_sources = tighten(asap)
-    return asap if from_sources < from_sinks else alap
-
-
-class _LayeredGraph:
-    """The graph cut into unit steps: nodes `0..n-1`, then dummies, in ranks.
-
-    `u` is the rank axis (x for LR), `v` the axis along a rank (y for LR).
-    """
-
-    def __init__(
-        self,
-        layer: list[int],
-        src: list[int],
-        dst: list[int],
-        texts: list[NodeText],
-        labels: list[tuple[float, float]],
-        lr: bool,
-    ) -> None:
-        n = len(layer)
-        self.n = n
-        self.rank = [2 * k for k in layer]
-        self.size_u = [t.width if lr else t.height for t in texts]
-        self.size_v = [t.height if lr else t.width for t in texts]
-        self.pred: list[list[int]] = [[] for _ in range(n)]
-        self.succ: list[list[int]] = [[] for _ in range(n)]
-        self.chains: list[list[int]] = []
-        self.label_vertex: list[int] = []
-        for a, b, (w, h) in zip(src, dst, labels):
-            ra, rb = self.rank[a], self.rank[b]
-            # The label goes on the odd (label) rank nearest the middle, else just after it.
-            middle = (ra + rb) // 2
-            label_rank = middle if middle % 2 else middle + 1
-            chain = [a]
-            label_at = -1
-            for r in range(ra + 1, rb):
-                d = len(self.rank)
-                self.rank.append(r)
-                labelled = r == label_rank and w > 0
-                self.size_u.append((w if lr else h) if labelled else 0.0)
-                self.size_v.append((h if lr else w) if labelled else 0.0)
-                self.pred.append([])
-                self.succ.append([])
-                if r == label_rank:
-                    label_at = d
-                chain.append(d)
-            chain.append(b)
-            for x, y in itertools.pairwise(chain):
-                self.succ[x].append(y)
-                self.pred[y].append(x)
-            self.chains.append(chain)
-            self.label_vertex.append(label_at)
-        num_ranks = max(self.rank, default=-1) + 1
-        self.ranks: list[list[int]] = [[] for _ in range(num_ranks)]
-        for vertex, r in enumerate(self.rank):
-            self.ranks[r].append(vertex)
-        self.pos = [0] * len(self.rank)
-        self._number()
-
-    def _number(self) -> None:
-        for members in self.ranks:
-            for i, vertex in enumerate(members):
-                self.pos[vertex] = i
-
-
-def _order_ranks(g: _LayeredGraph) -> None:
-    """Barycenter sweeps down and up; keep the order with the fewest crossings."""
-    best = [list(members) for members in g.ranks]
-    fewest = _crossings(g)
-    stale = 0
-    for _ in range(ORDER_SWEEPS):
-        improved = False
-        for down in (True, False):
-            _sweep(g, down)
-            count = _crossings(g)
-            if count < fewest:
-                fewest, improved = count, True
-                best = [list(members) for members in g.ranks]
-        if fewest == 0:
-            break
-        stale = 0 if improved else stale + 1
-        if stale >= 2:
-            break
-    g.ranks = best
-    g._number()
-
-
-def _sweep(g: _LayeredGraph, down: bool) -> None:
-    """Sort every rank by the mean position of its neighbours in the rank before it."""
-    pos = g.pos
-    num = len(g.ranks)
-    steps = range(1, num) if down else range(num - 2, -1, -1)
-    nbrs = g.pred if down else g.succ
-    for r in steps:
-        members = g.ranks[r]
-        ref = len(g.ranks[r - 1 if down else r + 1])
-        size = len(members)
-        keys: list[float] = []
-        for vertex in members:
-            near = nbrs[vertex]
-            if len(near) == 1:
-                keys.append((pos[near[0]] + 0.5) / ref)
-            elif near:
-                keys.append((sum(pos[w] for w in near) / len(near) + 0.5) / ref)
-            else:
-                keys.append((pos[vertex] + 0.5) / size)
-        members[:] = [members[i] for i in sorted(range(size), key=keys.__getitem__)]
-        for i, vertex in enumerate(members):
-            pos[vertex] = i
-
-
-def _crossings(g: _LayeredGraph) -> int:
-    """Edge crossings between all neighbouring ranks: inversions, by a Fenwick tree."""
-    pos, succ = g.pos, g.succ
-    total = 0
-    for r in range(len(g.ranks) - 1):
-        size = len(g.ranks[r + 1])
-        tree = [0] * (size + 1)
-        seen = 0
-        for vertex in g.ranks[r]:
-            near = succ[vertex]
-            ends = [pos[near[0]]] if len(near) == 1 else sorted(pos[w] for w in near)
-            for q in ends:
-                i, below = q + 1, 0
-                while i > 0:
-                    below += tree[i]
-                    i -= i & -i
-                total += seen - below
-                i = q + 1
-                while i <= size:
-                    tree[i] += 1
-                    i += i & -i
-                seen += 1
-    return total
-
-
-def _place(g: _LayeredGraph) -> list[float]:
-    """Positions along the ranks: each vertex near its neighbours' mean, order kept."""
-    n, size_v = g.n, g.size_v
-    weight = [1.0 if v < n else DUMMY_WEIGHT for v in range(len(g.rank))]
-    coord = [0.0] * len(g.rank)
-    offsets: list[list[float]] = []
-    for members in g.ranks:
-        # offsets[i]: how far member i must at least be from member 0.
-        at = 0.0
-        rank_offsets = [0.0]
-        for a, b in itertools.pairwise(members):
-            at += (size_v[a] + size_v[b]) / 2 + (NODE_GAP if a < n and b < n else DUMMY_GAP)
-            rank_offsets.append(at)
-        offsets.append(rank_offsets)
-        for vertex, offset in zip(members, rank_offsets):
-            coord[vertex] = offset - at / 2
-    num = len(g.ranks)
-    both = [p + s for p, s in zip(g.pred, g.succ)]
-    for _ in range(PLACE_SWEEPS):
-        for r in range(1, num):
-            _align(g.ranks[r], offsets[r], g.pred, coord, weight)
-        for r in range(num - 2, -1, -1):
-            _align(g.ranks[r], offsets[r], g.succ, coord, weight)
-    for r in range(num):
-        _align(g.ranks[r], offsets[r], both, coord, weight)
-    return coord
-
-
-def _align(
-    members: list[int],
-    offsets: list[float],
-    nbrs: list[list[int]],
-    coord: list[float],
-    weight: list[float],
-) -> None:
-    """Move one rank as close as it can get to its neighbours' means, keeping its gaps.
-
-    Minimise sum w_i (y_i - t_i)^2 subject to y_(i+1) - y_i >= gap_i. With the offsets
-    o_i = gap_0 + ... + gap_(i-1) and z_i = y_i - o_i, the constraints read
-    z_(i+1) >= z_i: an isotonic regression, which pool-adjacent-violators solves exactly.
-    """
-    means: list[float] = []
-    masses: list[float] = []
-    counts: list[int] = []
-    for vertex, offset in zip(members, offsets):
-        near = nbrs[vertex]
-        if len(near) == 1:
-            mean, mass = coord[near[0]] - offset, weight[vertex]
-        elif near:
-            mean, mass = sum(coord[w] for w in near) / len(near) - offset, weight[vertex]
-        else:
-            # Nothing to follow: stay, but give way easily.
-            mean, mass = coord[vertex] - offset, 0.1 * weight[vertex]
-        count = 1
-        while means and means[-1] > mean:
-            prev_mass = masses.pop()
-            mean = (means.pop() * prev_mass + mean * mass) / (prev_mass + mass)
-            mass += prev_mass
-            count += counts.pop()
-        means.append(mean)
-        masses.append(mass)
-        counts.append(count)
-    i = 0
-    for mean, count in zip(means, counts):
-        for _ in range(count):
-            coord[members[i]] = mean + offsets[i]
-            i += 1
-
-
-def _rank_positions(g: _LayeredGraph) -> list[float]:
-    """The centre of each rank along the rank axis."""
-    centres: list[float] = []
-    end = -RANK_GAP
-    for members in g.ranks:
-        thick = max((g.size_u[v] for v in members), default=0.0)
-        centres.append(end + RANK_GAP + thick / 2)
-        end = centres[-1] + thick / 2
-    return centres
-
-
-def _ports(
-    g: _LayeredGraph, v_pos: list[float], shapes: Sequence[str]
-) -> list[tuple[float, float]]:
-    """Per edge, how far off its nodes' centre lines it leaves and arrives.
-
-    The ends on one side of a node are spread out, in the order of where they go, so
-    edges do not cross at the node and two edges between the same nodes stay apart.
-    """
-    ends: list[float] = [0.0] * (2 * len(g.chains))
-    outs: list[list[int]] = [[] for _ in range(g.n)]
-    ins: list[list[int]] = [[] for _ in range(g.n)]
-    for e, chain in enumerate(g.chains):
-        outs[chain[0]].append(e)
-        ins[chain[-1]].append(e)
-    for vertex in range(g.n):
-        span = g.size_v[vertex] * (0.5 if shapes[vertex] == "ellipse" else 0.7)
-        for edges, near, side in ((outs[vertex], 1, 0), (ins[vertex], -2, 1)):
-            if not edges:
-                continue
-            edges.sort(key=_by_position(g.chains, near, v_pos))
-            gap = min(PORT_STEP, span / (len(edges) - 1)) if len(edges) > 1 else 0.0
-            for i, e in enumerate(edges):
-                ends[2 * e + side] = (i - (len(edges) - 1) / 2) * gap
-    return [(ends[2 * e], ends[2 * e + 1]) for e in range(len(g.chains))]
-
-
-def _by_position(
-    chains: list[list[int]], near: int, v_pos: list[float]
-) -> Callable[[int], tuple[float, int]]:
-    """Sort key for edges: where their `near`-th vertex sits, then their index."""
-
-    def key(e: int) -> tuple[float, int]:
-        return v_pos[chains[e][near]], e
-
-    return key
-
-
-def _finish(
-    drawing: Drawing,
-    g: _LayeredGraph,
-    u_pos: list[float],
-    v_pos: list[float],
-    lr: bool,
-    num_layers: int,
-) -> Layout:
-    """Ports, curves, and the turn from (rank axis, along the rank) to (x, y)."""
-    rank, size_u, size_v = g.rank, g.size_u, g.size_v
-    shapes = [node.shape for node in drawing.nodes]
-    ports = _ports(g, v_pos, shapes)
-
-    def border(vertex: int, offset: float) -> float:
-        """Half a node's extent along the rank axis, `offset` off its centre line."""
-        half = size_u[vertex] / 2
-        if shapes[vertex] != "ellipse":
-            return half
-        return half * math.sqrt(max(0.0, 1.0 - (2 * offset / size_v[vertex]) ** 2))
-
-    routes_uv: list[tuple[list[Point], list[Point], Point, Point | None]] = []
-    for e, chain in enumerate(g.chains):
-        a, b = chain[0], chain[-1]
-        out_port, in_port = ports[e]
-        start = (u_pos[rank[a]] + border(a, out_port), v_pos[a] + out_port)
-        tip = (u_pos[rank[b]] - border(b, in_port), v_pos[b] + in_port)
-        label = g.label_vertex[e]
-        labelled = label >= 0 and size_u[label] > 0
-        points = [start]
-        bends = [(u_pos[rank[d]], v_pos[d]) for d in chain[1:-1]]
-        for d, here, after in zip(chain[1:-1], bends, [*bends[1:], tip]):
-            # A dummy that the straight line passes anyway would only add a kink.
-            if (d == label and labelled) or abs(
-                here[1] - _between(points[-1], after, here[0])
-            ) > 4:
-                points.append(here)
-        # Leave and enter nodes nearly level, like dot, but lean a little towards the
-        # neighbouring point, so that a small offset makes no S-bend.
-        first = END_LEAN * _slope(start, points[1] if len(points) > 1 else tip)
-        last = END_LEAN * _slope(points[-1], tip)
-        norm = math.hypot(1.0, last)
-        points.append((tip[0] - ARROW_LENGTH / norm, tip[1] - ARROW_LENGTH * last / norm))
-        centre = (u_pos[rank[label]], v_pos[label]) if labelled else None
-        routes_uv.append((points, _hermite(points, first, last), tip, centre))
-
-    everything = range(len(rank))
-    low = min((v_pos[v] - size_v[v] / 2 for v in everything), default=0.0)
-    high = max((v_pos[v] + size_v[v] / 2 for v in everything), default=0.0)
-    for _, spline, _, _ in routes_uv:
-        low = min(low, *(p[1] for p in spline))
-        high = max(high, *(p[1] for p in spline))
-    extent_u = max((u_pos[rank[v]] + size_u[v] / 2 for v in everything), default=0.0)
-
-    def turn(p: Point) -> Point:
-        u, v = p[0], p[1] - low
-        return (u, v) if lr else (v, u)
-
-    boxes: dict[str, NodeBox] = {}
-    for i, node in enumerate(drawing.nodes):
-        x, y = turn((u_pos[rank[i]], v_pos[i]))
-        w, h = (size_u[i], size_v[i]) if lr else (size_v[i], size_u[i])
-        boxes[node.id] = NodeBox(node.id, x, y, w, h, rank[i] // 2, g.pos[i])
-    routes = [
-        EdgeRoute(
-            e,
-            edge.src,
-            edge.dst,
-            tuple(turn(p) for p in points),
-            tuple(turn(p) for p in spline),
-            turn(tip),
-            None if centre is None else turn(centre),
-            label_size(edge.label),
-        )
-        for e, (edge, (points, spline, tip, centre)) in enumerate(zip(drawing.edges, routes_uv))
-    ]
-    width, height = (extent_u, high - low) if lr else (high - low, extent_u)
-    return Layout(boxes, routes, width, height, drawing.rankdir, num_layers)
-
-
-def _slope(p: Point, q: Point) -> float:
-    """dv/du of the chord from `p` to `q` (0 if `q` is not further along u)."""
-    return (q[1] - p[1]) / (q[0] - p[0]) if q[0] > p[0] else 0.0
-
-
-def _between(p: Point, q: Point, u: float) -> float:
-    """v of the straight line from `p` to `q` at `u`."""
-    return p[1] + _slope(p, q) * (u - p[0])
-
-
-def _hermite(points: list[Point], first: float, last: float) -> list[Point]:
-    """A smooth curve through `points` (increasing in u) with end slopes `first, last`.
-
-    Each piece is the cubic Hermite curve of v over u with slope, at an inner point,
-    that of the chord between its neighbours; in Bezier form the control points sit a
-    third of the way along u with those slopes.
-    """
-    inner = [_slope(points[i - 1], points[i + 1]) for i in range(1, len(points) - 1)]
-    slopes = [first, *inner, last]
-    curve = [points[0]]
-    for i in range(len(points) - 1):
-        (u0, v0), (u1, v1) = points[i], points[i + 1]
-        third = (u1 - u0) / 3
-        curve += [(u0 + third, v0 + slopes[i] * third), (u1 - third, v1 - slopes[i + 1] * third)]
-        curve.append((u1, v1))
-    return curve
+    graph = LayeredGraph(layer, src, dst, texts, labels, lr)
+    order_ranks(graph)
+    v_pos = place(graph)
+    shapes = [node.shape for node in nodes]
+    ports = port_offsets(graph, v_pos, shapes)
+    u_pos = rank_positions(graph, v_pos, ports)
+    return finish(drawing, graph, u_pos, v_pos, ports, rankdir, max(layer, default=-1) + 1)

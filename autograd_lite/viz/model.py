@@ -6,7 +6,7 @@ a table or a test can read a walk without reaching back into the graph. See `wal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["output", "parameter", "leaf", "constant", "intermediate"]
@@ -70,6 +70,13 @@ class OpNode:
         elementwise: False for structural ops (matmul, sum, reshape, ...).
         constant: the op's constant as text (the exponent of `x ** c`, an axis), or "".
         output: id of the value node this op made.
+        operands: the names the formulas' placeholders stand for: `x` (the first
+            input), `y` (the second input, or the constant `c` of a unary op, as a
+            number) and `out` (the value node this op made), e.g. `{"x": "w", "y": "x",
+            "out": "w*x"}` (see `formula.named`).
+        kept: the number an infix op keeps as its other operand rather than as an input
+            node (the `2` of `x * 2` or `2 - x`), as written; "" for none.
+        kept_left: whether that number stands on the left (`2 - x`).
     """
 
     id: str
@@ -80,6 +87,9 @@ class OpNode:
     elementwise: bool
     constant: str
     output: str
+    operands: dict[str, str] = field(default_factory=dict, hash=False)
+    kept: str = ""
+    kept_left: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .dot import INSTALL_DOT, drawing_to_dot, has_dot, run_dot, to_dot
-from .drawing import DEFAULT_SHOW, drawing_of
-from .html import DEFAULT_MAX_FRAMES, stepper_html
-from .layout import Drawing, Rankdir
+from .dot import INSTALL_DOT, drawing_to_dot, has_dot, run_dot
+from .drawing import drawing_of
+from .html import page_of
+from .layout import Drawing
+from .options import Options, Renderer
 from .svg import render_svg
-from .walk import DEFAULT_MAX_NODES
 
-Renderer = Literal["auto", "dot", "builtin"]
 RENDERERS = ("auto", "dot", "builtin")
 EXTENSIONS = (".svg", ".png", ".dot", ".gv", ".html")
 
@@ -107,21 +106,12 @@ class Picture:
         )
 
 
-def draw(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    grads: bool | None = None,
-    step: int | None = None,
-    title: str | None = None,
-    renderer: Renderer = "auto",
-) -> Picture:
+def draw(root: Any, **options: Any) -> Picture:
     """A picture of the graph of `root`, shown inline by Jupyter; needs nothing installed.
 
-    Arguments are those of `to_dot`, plus `renderer` (`"auto"`, `"dot"`, `"builtin"`).
-    With `step=k` it shows the backward pass after k chain-rule steps.
+    Options are those of `Options` (`rankdir`, `show`, `max_nodes`, `precision`,
+    `grads`, `step`, `title`, `renderer`, `width`). With `step=k` it shows the backward
+    pass after k chain-rule steps.
 
     Example:
         >>> import autograd_lite as ag
@@ -132,44 +122,21 @@ def draw(
         >>> "grad" in pic.svg()
         True
     """
-    _check_renderer(renderer, "draw")
-    drawing = drawing_of(root, "draw", rankdir, show, max_nodes, precision, grads, step, title)
-    return Picture(drawing, renderer)
+    chosen = Options.of("draw", options)
+    return Picture(drawing_of(root, "draw", chosen), chosen.renderer)
 
 
-def to_svg(
-    root: Any,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    grads: bool | None = None,
-    step: int | None = None,
-    title: str | None = None,
-    renderer: Renderer = "auto",
-) -> str:
-    """The picture of `draw(root, ...)` as an SVG document (a string)."""
-    return draw(root, rankdir, show, max_nodes, precision, grads, step, title, renderer).svg()
+def to_svg(root: Any, **options: Any) -> str:
+    """The picture of `draw(root, **options)` as an SVG document (a string)."""
+    return draw(root, **options).svg()
 
 
-def save(
-    root: Any,
-    path: str | Path,
-    rankdir: Rankdir = "LR",
-    show: Sequence[str] = DEFAULT_SHOW,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    precision: int = 4,
-    grads: bool | None = None,
-    step: int | None = None,
-    title: str | None = None,
-    renderer: Renderer = "auto",
-    max_frames: int = DEFAULT_MAX_FRAMES,
-) -> Path:
+def save(root: Any, path: str | Path, **options: Any) -> Path:
     """Write the graph of `root` to `path`, in the format its extension names.
 
     `.svg` (Graphviz if installed, else built in), `.png` (needs Graphviz), `.dot` or
     `.gv` (DOT source), `.html` (the backward stepper; `step`, `grads` and `renderer` do
-    not apply). The other arguments are those of `to_dot`.
+    not apply). The options are those of `Options`.
 
     Returns:
         The path written.
@@ -177,25 +144,23 @@ def save(
     Raises:
         ValueError: an unknown extension (the message lists the choices), or a bad option.
         RuntimeError: `.png` (or `renderer="dot"`) without Graphviz's `dot` program.
-        TypeError: `root` is not a Value or a Tensor.
+        TypeError: `root` is not a Value or a Tensor, or an unknown option.
     """
+    chosen = Options.of("save", options)
     target = Path(path)
     ext = target.suffix.lower()
     if ext not in EXTENSIONS:
         raise ValueError(_unknown_extension(target, EXTENSIONS))
     if ext == ".html":
-        page = stepper_html(root, rankdir, show, max_nodes, precision, max_frames, title)
-        target.write_text(page, encoding="utf-8")
+        target.write_text(page_of(root, chosen), encoding="utf-8")
         return target
     if ext == ".png" and not has_dot():
         raise RuntimeError(_png_message("save"))
+    drawing = drawing_of(root, "save", chosen)
     if ext in (".dot", ".gv"):
-        text = to_dot(root, rankdir, show, max_nodes, precision, grads, step, title)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(drawing_to_dot(drawing), encoding="utf-8")
         return target
-    return draw(root, rankdir, show, max_nodes, precision, grads, step, title, renderer).save(
-        target
-    )
+    return Picture(drawing, chosen.renderer).save(target)
 
 
 def _png(source: str, caller: str) -> bytes:

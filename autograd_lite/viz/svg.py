@@ -11,8 +11,15 @@ What the picture shows:
 * value nodes (`shape="record"`): a rounded box, the label in bold above a thin rule,
   the numbers below it in a monospace font;
 * op nodes (`shape="ellipse"`): a small ellipse in a warmer colour;
-* edges: curves with an arrowhead, and their label (the local derivative) on a white
-  background in the middle, so crossing lines never hide it;
+* edges: curves with an arrowhead, and their label (the chain-rule step along them)
+  just beside them: above a level edge left to right, to its right top down. The
+  layout keeps every other line out of a label's box, so no label needs a background
+  to be read, and none cuts an edge into pieces;
+* edges along which no gradient flows (from a constant) thin and dashed;
+* a legend under the title: a plain arrow for the forward pass, a dashed one pointing
+  back for the gradients, which flow against the arrows;
+* the whole picture scaled to the page width it is made for (`Drawing.width`), never
+  so far that edge labels fall below `MIN_FONT` px;
 * `faded` nodes in grey with a dashed outline, `highlight` nodes and edges in orange;
 * a `<title>` per node and edge, which browsers show as a tooltip.
 
@@ -35,44 +42,50 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import re
+import textwrap
 
 from .layout import (
     ARROW_LENGTH,
     FONT_SIZE,
     LABEL_FONT_SIZE,
     LABEL_PAD,
+    PAGE_MARGIN,
     DrawEdge,
     Drawing,
     DrawNode,
     EdgeRoute,
+    Layout,
     NodeBox,
-    Point,
+    fit_scale,
     layout,
     node_text,
     split_lines,
     text_width,
 )
+from .style import (
+    EDGE,
+    FADED_FILL,
+    FADED_STROKE,
+    FADED_TEXT,
+    FLOW,
+    HIGHLIGHT,
+    LABEL_TEXT,
+    MONO,
+    SANS,
+    SHAPE_FILL,
+    SHAPE_STROKE,
+    TEXT,
+    xml_escape,
+)
 
 __all__ = ["render_svg"]
 
-MARGIN = 16.0
+MARGIN = PAGE_MARGIN
 TITLE_SIZE = 15.0
 BOLD_TITLE = 1.1
-SANS = "Helvetica, Arial, sans-serif"
-MONO = "Menlo, Consolas, 'DejaVu Sans Mono', monospace"
-
-TEXT = "#1f2937"
-FADED_TEXT = "#9ca3af"
-FADED_FILL = "#f6f7f9"
-FADED_STROKE = "#c3c8d0"
-HIGHLIGHT = "#d9480f"
-EDGE = "#6b7280"
-LABEL_TEXT = "#374151"
-FILL = {"record": "#e8f1fb", "ellipse": "#fdf0d5", "box": "#f1f3f5"}
-STROKE = {"record": "#4b6f9e", "ellipse": "#b7791f", "box": "#6b7280"}
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+LEGEND_SIZE = 12.0
+FILL = SHAPE_FILL
+STROKE = SHAPE_STROKE
 
 
 def escape(text: str) -> str:
@@ -82,14 +95,7 @@ def escape(text: str) -> str:
         >>> escape("a<b & \\"c\\" 'd'")
         'a&lt;b &amp; &quot;c&quot; &#39;d&#39;'
     """
-    text = _NOT_XML.sub("\ufffd", text)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
+    return xml_escape(text, apostrophe=True)
 
 
 def _num(x: float) -> str:
@@ -98,45 +104,55 @@ def _num(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
-def render_svg(drawing: Drawing) -> str:
+def render_svg(drawing: Drawing, lay: Layout | None = None) -> str:
     """Lay out `drawing` and return it as a complete SVG document.
 
     Args:
-        drawing: the nodes, edges, direction and title (see `layout.Drawing`).
+        drawing: the nodes, edges, direction, title and legend (see `layout.Drawing`).
+        lay: its layout, if already computed (the stepper shares one between frames).
 
     Returns:
         The document as a string, starting with the XML declaration; write it with
-        `encoding="utf-8"`.
+        `encoding="utf-8"`. Its `width` is at most `drawing.width` (see `fit_scale`);
+        its `viewBox` keeps the natural size, so the picture scales as a whole.
 
     Raises:
         ValueError: the drawing has a cycle, a repeated node id, an edge to an unknown
             node, or an unknown shape or rankdir.
     """
-    lay = layout(drawing)
+    lay = lay or layout(drawing)
     # Ids unique to this picture: two SVGs inlined in one notebook page must not share
     # a marker id, or hiding one output can take the other's arrowheads with it.
     digest = hashlib.sha1(repr(drawing).encode("utf-8", "backslashreplace")).hexdigest()
     prefix = f"ag{digest[:8]}"
-    title_h = TITLE_SIZE * 1.8 if drawing.title else 0.0
-    title_w = text_width(drawing.title, TITLE_SIZE) * BOLD_TITLE
-    width = max(lay.width, title_w) + 2 * MARGIN
-    height = lay.height + 2 * MARGIN + title_h
+    room = max(lay.width, 360.0)
+    title = _wrap(drawing.title, room, TITLE_SIZE * BOLD_TITLE)
+    head = len(title) * TITLE_SIZE * 1.35 + (0.5 * TITLE_SIZE if title else 0.0)
+    legend_w = _legend_width(drawing.legend)
+    legend_h = LEGEND_SIZE * 2.0 if drawing.legend else 0.0
+    title_w = max((text_width(line, TITLE_SIZE) * BOLD_TITLE for line in title), default=0.0)
+    width = max(lay.width, title_w, legend_w) + 2 * MARGIN
+    height = lay.height + 2 * MARGIN + head + legend_h
+    scale = fit_scale(width - 2 * MARGIN, drawing.width)
     out: list[str] = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" '
-        f'height="{_num(height)}" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width * scale)}" '
+        f'height="{_num(height * scale)}" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'font-family="{SANS}" font-size="{_num(FONT_SIZE)}" xml:space="preserve">',
         f"<title>{escape(drawing.title or 'computation graph')}</title>",
         _defs(prefix),
         f'<rect width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
     ]
-    if drawing.title:
+    for i, line in enumerate(title):
+        y = MARGIN + TITLE_SIZE + i * TITLE_SIZE * 1.35
         out.append(
-            f'<text class="title" x="{_num(MARGIN)}" y="{_num(MARGIN + TITLE_SIZE)}" '
+            f'<text class="title" x="{_num(MARGIN)}" y="{_num(y)}" '
             f'font-size="{_num(TITLE_SIZE)}" font-weight="bold" fill="{TEXT}">'
-            f"{escape(drawing.title)}</text>"
+            f"{escape(line)}</text>"
         )
-    out.append(f'<g transform="translate({_num(MARGIN)} {_num(MARGIN + title_h)})">')
+    if drawing.legend:
+        out.append(_legend(drawing.legend, MARGIN, MARGIN + head, prefix))
+    out.append(f'<g transform="translate({_num(MARGIN)} {_num(MARGIN + head + legend_h)})">')
     names = {node.id: next(filter(None, node.lines), node.id) for node in drawing.nodes}
     out.append('<g class="edges">')
     for edge, route in zip(drawing.edges, lay.edges):
@@ -145,7 +161,7 @@ def render_svg(drawing: Drawing) -> str:
     out.append(f'<g class="edge-labels" font-size="{_num(LABEL_FONT_SIZE)}">')
     for edge, route in zip(drawing.edges, lay.edges):
         if route.label_center is not None:
-            out.append(_edge_label(edge, route.label_center, route.label_size))
+            out.append(_edge_label(edge, route, beside=lay.rankdir == "TB"))
     out.append("</g>")
     out.append('<g class="nodes">')
     for i, node in enumerate(drawing.nodes):
@@ -156,10 +172,53 @@ def render_svg(drawing: Drawing) -> str:
     return "\n".join(out) + "\n"
 
 
+def _wrap(text: str, room: float, font: float) -> list[str]:
+    """`text` broken into lines no wider than `room` px."""
+    if not text:
+        return []
+    chars = max(20, int(room / text_width("n", font)))
+    return textwrap.wrap(text, chars, break_on_hyphens=False) or [text]
+
+
+LEGEND_ARROW = 34.0
+"""Length of the legend's arrows."""
+
+
+def _legend_width(legend: tuple[str, ...]) -> float:
+    return sum(LEGEND_ARROW + 8.0 + text_width(item, LEGEND_SIZE) + 18.0 for item in legend)
+
+
+def _legend(legend: tuple[str, ...], x: float, top: float, prefix: str) -> str:
+    """How to read the arrows: a plain one forward, then a dashed one back, each with words.
+
+    The first item is the forward pass (the arrows of the picture); the others are drawn
+    beside an arrow pointing the other way, dashed, in the colour of the gradient's flow.
+    """
+    y = top + LEGEND_SIZE * 0.9
+    parts = [f'<g class="legend" font-size="{_num(LEGEND_SIZE)}">']
+    for i, item in enumerate(legend):
+        forward = i == 0
+        colour, marker = (EDGE, "arrow") if forward else (FLOW, "arrow-flow")
+        a, b = (x, x + LEGEND_ARROW - ARROW_LENGTH) if forward else (x + LEGEND_ARROW, x + 9.0)
+        dash = "" if forward else ' stroke-dasharray="5 3"'
+        parts.append(
+            f'<path d="M{_num(a)},{_num(y - 4)} L{_num(b)},{_num(y - 4)}" stroke="{colour}" '
+            f'stroke-width="1.5" fill="none"{dash} marker-end="url(#{prefix}-{marker})"/>'
+        )
+        x += LEGEND_ARROW + 8.0
+        parts.append(
+            f'<text x="{_num(x)}" y="{_num(y)}" fill="{colour if not forward else TEXT}">'
+            f"{escape(item)}</text>"
+        )
+        x += text_width(item, LEGEND_SIZE) + 18.0
+    parts.append("</g>")
+    return "".join(parts)
+
+
 def _defs(prefix: str) -> str:
     """Arrowheads, one per colour: SVG 1.1 markers cannot take the line's colour."""
     markers = []
-    for name, colour in (("arrow", EDGE), ("arrow-hl", HIGHLIGHT)):
+    for name, colour in (("arrow", EDGE), ("arrow-hl", HIGHLIGHT), ("arrow-flow", FLOW)):
         markers.append(
             f'<marker id="{prefix}-{name}" viewBox="0 0 10 10" refX="0" refY="5" '
             f'markerUnits="userSpaceOnUse" markerWidth="{_num(ARROW_LENGTH)}" '
@@ -183,29 +242,36 @@ def _edge(edge: DrawEdge, route: EdgeRoute, names: dict[str, str], prefix: str) 
     colour, width, marker = (
         (HIGHLIGHT, 2.4, "arrow-hl") if edge.highlight else (EDGE, 1.3, "arrow")
     )
+    dash = ' stroke-dasharray="4 3" stroke-opacity="0.7"' if edge.faint else ""
     return (
         f'<g class="edge" id="{prefix}-e{route.index}"><title>{escape(tip)}</title>'
-        f'<path d="{" ".join(d)}" fill="none" stroke="{colour}" stroke-width="{width}" '
+        f'<path d="{" ".join(d)}" fill="none" stroke="{colour}" stroke-width="{width}"{dash} '
         f'marker-end="url(#{prefix}-{marker})"/></g>'
     )
 
 
-def _edge_label(edge: DrawEdge, centre: Point, size: tuple[float, float]) -> str:
-    """An edge's label on a white background, centred on the curve."""
-    (cx, cy), (w, h) = centre, size
+def _edge_label(edge: DrawEdge, route: EdgeRoute, beside: bool) -> str:
+    """An edge's label, next to its edge (the layout keeps every other line off it).
+
+    Above a level edge (left to right) the lines are centred; right of a vertical one
+    (top down) they start at the edge, so each label leans on its own edge.
+    """
+    if route.label_center is None:
+        return ""
+    (cx, cy), (w, h) = route.label_center, route.label_size
+    anchor = "middle"
+    if beside:
+        cx, anchor = cx - w / 2 + LABEL_PAD[0], "start"
     lines = split_lines([edge.label])
     line = 1.3 * LABEL_FONT_SIZE
     top = cy - h / 2 + LABEL_PAD[1]
     colour = HIGHLIGHT if edge.highlight else LABEL_TEXT
     weight = ' font-weight="bold"' if edge.highlight else ""
-    parts = [
-        f'<g class="edge-label"><rect x="{_num(cx - w / 2)}" y="{_num(cy - h / 2)}" '
-        f'width="{_num(w)}" height="{_num(h)}" rx="3" fill="#ffffff" fill-opacity="0.92"/>'
-    ]
+    parts = ['<g class="edge-label">']
     for i, text in enumerate(lines):
         y = top + (i + 0.5) * line + 0.35 * LABEL_FONT_SIZE
         parts.append(
-            f'<text x="{_num(cx)}" y="{_num(y)}" text-anchor="middle" fill="{colour}"'
+            f'<text x="{_num(cx)}" y="{_num(y)}" text-anchor="{anchor}" fill="{colour}"'
             f"{weight}>{escape(text)}</text>"
         )
     parts.append("</g>")

@@ -51,6 +51,8 @@ from collections import deque
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from .. import rules as R
 from ..graph import topological_order
 from ..tensor import Tensor
@@ -68,10 +70,8 @@ from .model import (
     ValueNode,
 )
 from .names import constant_text, names_of, op_symbol
+from .options import DEFAULT_MAX_NODES
 from .replay import Replay, local_derivative, replay, step_offsets
-
-DEFAULT_MAX_NODES = 300
-"""Graphs with more drawn nodes than this (value nodes plus op nodes) are summarised."""
 
 # ---------------------------------------------------------------- entry point
 
@@ -173,7 +173,7 @@ def walk(
             value = replace(value, hidden_inputs=True)
         values.append(value)
         if node in expanded:
-            ops.append(_op_node(node, ident))
+            ops.append(_op_node(node, ident, names))
     hidden = [v for v in values if v.hidden_inputs]
     note = ""
     if not full:
@@ -349,8 +349,9 @@ def _value_node(
     )
 
 
-def _op_node(node: Any, value_id: str) -> OpNode:
+def _op_node(node: Any, value_id: str, names: dict[Any, str]) -> OpNode:
     op: R.Rule = node._op
+    kept, left = _kept_constant(node)
     return OpNode(
         id="op" + value_id[1:],
         name=op.name,
@@ -360,4 +361,37 @@ def _op_node(node: Any, value_id: str) -> OpNode:
         elementwise=op.elementwise,
         constant=constant_text(op, node._ctx),
         output=value_id,
+        operands=_operands(node, names),
+        kept=kept,
+        kept_left=left,
     )
+
+
+def _is_number(c: Any) -> bool:
+    return isinstance(c, (int, float, np.floating, np.integer)) and not isinstance(c, bool)
+
+
+def _kept_constant(node: Any) -> tuple[str, bool]:
+    """The number an infix op keeps as its other operand (`x * 2`, `2 - x`), and whether
+    it stands on the left; ("", False) for none. A power's exponent stays in its symbol."""
+    show = node._op.show
+    if show.form != "infix" or show.consts is None or show.precedence == R.POWER_LEVEL:
+        return "", False
+    if len(node._parents) != 1 or not _is_number(node._ctx):
+        return "", False
+    return show.consts(node._ctx), show.swapped
+
+
+def _operands(node: Any, names: dict[Any, str]) -> dict[str, str]:
+    """What the placeholders of the node's formulas stand for (see `formula.named`).
+
+    `x` is the first input, `y` the second, or the number a one-input op keeps (also
+    called `c`), and `out` the node itself.
+    """
+    parents = node._parents
+    operands = {"x": names[parents[0]], "out": names[node]}
+    if len(parents) > 1:
+        operands["y"] = names[parents[1]]
+    elif _is_number(node._ctx):
+        operands["y"] = operands["c"] = R.number(node._ctx)
+    return operands
