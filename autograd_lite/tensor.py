@@ -38,7 +38,8 @@ def _make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -
     out._retain = False
     if _State.enabled and (
         parents[0].requires_grad
-        or (len(parents) > 1 and any(p.requires_grad for p in parents[1:]))
+        or (len(parents) == 2 and parents[1].requires_grad)
+        or (len(parents) > 2 and any(p.requires_grad for p in parents[1:]))
     ):
         out.requires_grad = True
         out._parents = parents
@@ -282,9 +283,14 @@ class Tensor:
 
     def _binary(self, rule: R.Rule, other: Any) -> Tensor:
         """Apply a two-input rule with NumPy broadcasting; a plain number is a constant."""
-        if _is_number(other):
+        if type(other) is Tensor:
+            y = other
+        elif type(other) is float:  # the op's constant: no node for it
+            return _make(rule.array(self.data, other), rule, (self,), other)
+        elif _is_number(other):
             return self._unary(rule, float(other))
-        y = _lift(other, self, rule.name)
+        else:
+            y = _lift(other, self, rule.name)
         try:
             data = rule.array(self.data, y.data)
         except ValueError:
@@ -909,8 +915,9 @@ def _backward_pass(root: Tensor, seed: np.ndarray, order: list[Any]) -> dict[Any
     """
     pending: dict[Any, Any] = {root: seed}
     kept: dict[Any, Any] = {}
+    pop, get = pending.pop, pending.get
     for node in order:
-        g = pending.pop(node, None)
+        g = pop(node, None)
         if g is None:
             continue
         op = node._op
@@ -923,20 +930,25 @@ def _backward_pass(root: Tensor, seed: np.ndarray, order: list[Any]) -> dict[Any
         if op.elementwise:
             x = parents[0].data
             second = node._ctx if len(parents) == 1 else parents[1].data
-        else:
-            xs = tuple(p.data for p in parents)
-        for i, parent in enumerate(parents):
-            if not parent.requires_grad:
-                continue
-            if op.elementwise:
-                local = op.partials[i](x, second, out)
+            for parent, partial in zip(parents, op.partials):
+                if not parent.requires_grad:
+                    continue
+                local = partial(x, second, out)
                 c = g if type(local) is float and local == 1.0 else g * local
                 if type(parent) is Tensor:  # a Value (from ag.stack) has no shape
-                    c = R.sum_to(c, parent.data.shape)
-            else:
-                c = op.vjp(g, xs, node._ctx, out, i)
-            previous = pending.get(parent)
-            pending[parent] = c if previous is None else previous + c
+                    shape = parent.data.shape
+                    if c.shape != shape:  # undo broadcasting
+                        c = R.sum_to(c, shape)
+                previous = get(parent)
+                pending[parent] = c if previous is None else previous + c
+        else:
+            xs = tuple(p.data for p in parents)
+            vjp, ctx = op.vjp, node._ctx
+            for i, parent in enumerate(parents):
+                if parent.requires_grad:
+                    c = vjp(g, xs, ctx, out, i)
+                    previous = get(parent)
+                    pending[parent] = c if previous is None else previous + c
     return kept
 
 

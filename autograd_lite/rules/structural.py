@@ -46,7 +46,7 @@ def matrix_transpose(a: Any) -> Any:
 
 def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
     """Sum `a` down to `shape`: the backward of broadcasting `shape` up to `a.shape`."""
-    if tuple(a.shape) == shape:
+    if a.shape == shape:
         return a
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
