@@ -175,6 +175,11 @@ def arctanh(x: Any) -> Any:
     return _apply(R.ARCTANH, x)
 
 
+def cbrt(x: Any) -> Any:
+    """$\\sqrt[3]{x}$, for x of either sign; derivative $1/(3\\sqrt[3]{x}^2)$."""
+    return _apply(R.CBRT, x)
+
+
 def sqrt(x: Any) -> Any:
     """$\\sqrt{x}$ (x >= 0); derivative $1/(2\\sqrt{x})$."""
     return _apply(R.SQRT, x)

@@ -267,6 +267,10 @@ class Value:
         """$\\operatorname{artanh} x$ for $|x| < 1$: $\\partial/\\partial x = 1/(1 - x^2)$."""
         return self._unary(R.ARCTANH)
 
+    def cbrt(self) -> Value:
+        """$\\sqrt[3]{x}$, for x of either sign: $\\partial/\\partial x = 1/(3\\sqrt[3]{x}^2)$."""
+        return self._unary(R.CBRT)
+
     def sqrt(self) -> Value:
         """$\\sqrt{x}$ for x >= 0: $\\partial/\\partial x = 1/(2\\sqrt{x})$."""
         return self._unary(R.SQRT)

@@ -63,6 +63,7 @@ REFERENCE: dict[str, Callable[..., float]] = {
     "arcsinh": lambda x: math.log(x + math.sqrt(x * x + 1)),
     "arccosh": lambda x: math.log(x + math.sqrt(x * x - 1)),
     "arctanh": lambda x: 0.5 * math.log((1 + x) / (1 - x)), "sqrt": lambda x: x**0.5,
+    "cbrt": lambda x: math.copysign(math.exp(math.log(abs(x)) / 3), x),
     "abs": lambda x: -x if x < 0 else x, "log1p": lambda x: math.log(1 + x),
     "expm1": lambda x: math.exp(x) - 1, "log2": lambda x: math.log(x) / math.log(2),
     "log10": lambda x: math.log(x) / math.log(10), "exp2": lambda x: math.exp(x * math.log(2)),

@@ -313,6 +313,11 @@ ARCTANH = Elementwise("arctanh", "arctanh(x)", S.arctanh, np.arctanh,
                       names=Names("arctanh", "arctanh", ALL, "arctanh", (np.arctanh,)),
                       taylor=True,
                       example=Example("unit"))
+CBRT = Elementwise("cbrt", "x^(1/3)", lambda x: math.copysign(abs(x) ** (1 / 3), x), np.cbrt,
+                   ("1/(3 cbrt(x)^2)", lambda x, c, out: 1.0 / (3.0 * out * out)),
+                   names=Names("cbrt", "cbrt", ALL, "cbrt", (np.cbrt,)), taylor=True,
+                   doc="A primitive: x ** (1/3) is nan for x < 0.",
+                   example=Example("nonzero"))
 SQRT = Elementwise("sqrt", "sqrt(x)", S.sqrt, np.sqrt,
                    ("1/(2 sqrt(x))", lambda x, c, out: 0.5 / out),
                    names=Names("sqrt", "sqrt", ALL, "sqrt", (np.sqrt,)), taylor=True,
@@ -408,7 +413,7 @@ WHERE = Elementwise("where", "x where cond, else other", None, _where,
 ELEMENTWISE: tuple[Elementwise, ...] = (
     ADD, SUB, MUL, DIV, POW, MOD, NEG, RSUB, RDIV, RPOW,
     EXP, LOG, TANH, SIGMOID, RELU, LEAKY_RELU, SIN, COS, TAN, ARCSIN, ARCCOS, ARCTAN,
-    SINH, COSH, ARCSINH, ARCCOSH, ARCTANH, SQRT, ABS, LOG1P, EXPM1, LOG2, LOG10, EXP2,
+    SINH, COSH, ARCSINH, ARCCOSH, ARCTANH, CBRT, SQRT, ABS, LOG1P, EXPM1, LOG2, LOG10, EXP2,
     SIGN, FLOOR, CEIL, ERF, SOFTPLUS, MAXIMUM, MINIMUM, LOGADDEXP, ARCTAN2, CLIP, WHERE,
 )  # fmt: skip
 
