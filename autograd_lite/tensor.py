@@ -781,7 +781,8 @@ class Tensor:
         if create_graph:
             grads = gradients(self, grad, True, order)
         else:
-            grads = _backward_pass(self, _seed(self, grad, False), order)
+            release = not retain_graph
+            grads = _backward_pass(self, _seed(self, grad, False), order, release)
         stored: set[int] = set()
         for node, g in grads.items():
             if type(node) is Value:  # a Value that an ag.stack of Values brought in
@@ -790,10 +791,6 @@ class Tensor:
             if not create_graph:
                 g = _owned(g, node.data.dtype, stored)
             node.grad = g if node.grad is None else node.grad + g
-        if not (retain_graph or create_graph):
-            for node in order:  # cut the links: the graph's arrays are freed
-                if node._op is not None and type(node) is Tensor:
-                    node._parents = None
 
 
 def _owned(g: Any, dtype: np.dtype[Any], stored: set[int]) -> np.ndarray:
@@ -910,12 +907,16 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
     return Tensor(seed) if create_graph else seed
 
 
-def _backward_pass(root: Tensor, seed: np.ndarray, order: list[Any]) -> dict[Any, Any]:
+def _backward_pass(
+    root: Tensor, seed: np.ndarray, order: list[Any], release: bool = False
+) -> dict[Any, Any]:
     """The backward pass on arrays: the fast loop behind `backward()`.
 
     The same steps as `graph.chain_rule` (a property test pins the two together), with
-    each gradient dropped as soon as it has been passed on. Returns the gradients of the
-    kept nodes: leaves, and nodes that asked with `retain_grad()`.
+    each gradient dropped as soon as it has been passed on, and with `release` each
+    node's links cut as soon as its op is done (its saved arrays freed during the pass).
+    Returns the gradients of the kept nodes: leaves, and nodes that asked with
+    `retain_grad()`.
     """
     pending: dict[Any, Any] = {root: seed}
     kept: dict[Any, Any] = {}
@@ -931,9 +932,18 @@ def _backward_pass(root: Tensor, seed: np.ndarray, order: list[Any]) -> dict[Any
                 continue
         parents = node._parents
         out = node.data
-        if op.elementwise:
+        if op.elementwise and len(parents) == 1:  # most nodes: no broadcasting to undo
+            parent = parents[0]
+            if parent.requires_grad:
+                local = op.partials[0](parent.data, node._ctx, out)
+                c = g if type(local) is float and local == 1.0 else g * local
+                if type(parent) is Tensor and c.shape != parent.data.shape:
+                    c = R.sum_to(c, parent.data.shape)  # where(mask, x, ...) may broadcast x
+                previous = get(parent)
+                pending[parent] = c if previous is None else previous + c
+        elif op.elementwise:
             x = parents[0].data
-            second = node._ctx if len(parents) == 1 else parents[1].data
+            second = parents[1].data
             for parent, partial in zip(parents, op.partials):
                 if not parent.requires_grad:
                     continue
@@ -953,6 +963,8 @@ def _backward_pass(root: Tensor, seed: np.ndarray, order: list[Any]) -> dict[Any
                     c = vjp(g, xs, ctx, out, i)
                     previous = get(parent)
                     pending[parent] = c if previous is None else previous + c
+        if release and type(node) is Tensor:
+            node._parents = None
     return kept
 
 

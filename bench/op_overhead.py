@@ -21,7 +21,8 @@ included), then the forward alone (recording the graph, which is kept until the 
 stops) and the backward alone (on a graph built beforehand; autograd_lite's backward
 also cuts the graph's links, releasing it). Each is the time for the whole chain divided
 by 1,000, best of N runs. `/ numpy` is a row's forward + backward time over NumPy's.
-Target for autograd_lite: at most 3 µs per op, forward + backward.
+Targets for autograd_lite: at most 3 µs per op, forward + backward, and at most half of
+PyTorch's time per op, measured in the same run.
 
 Run: `python bench/op_overhead.py` (add `--quick` for a smoke run).
 """
@@ -217,6 +218,9 @@ def main() -> None:
     ours = both["autograd_lite"] * us
     target = f"target: at most {TARGET_US:g} µs"
     print(f"autograd_lite: {ours:.2f} µs per op, forward + backward ({target})")
+    if "torch" in both:
+        ratio = both["autograd_lite"] / both["torch"]
+        print(f"autograd_lite / torch: {ratio:.2f}x the time per op (target: at most 0.5x)")
     _timing.print_end()
 
 

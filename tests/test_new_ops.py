@@ -207,3 +207,10 @@ def test_high_orders_are_exact_and_refused_past_the_limit() -> None:
         ag.derivative(lambda x: x, 1.0, n=10**6)
     with pytest.raises(OverflowError, match="larger than the largest float"):
         ag.derivative(lambda x: ag.exp(x * x), 3.0, n=300)
+
+
+def test_where_broadcasts_its_input_and_sums_the_gradient_back() -> None:
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    mask = np.array([[True, False], [True, True]])
+    ag.where(mask, x, -np.inf).exp().sum().backward()
+    np.testing.assert_allclose(x.grad, [2 * math.e, math.exp(2)])
