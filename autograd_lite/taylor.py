@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -376,15 +377,18 @@ def _value(x: Any) -> float:
 
 
 _ROWS: list[tuple[float, ...]] = [(1.0,)]
+_ROWS_LOCK = threading.Lock()  # two threads extending the list at once would misnumber it
 
 
 def _binomials(k: int) -> tuple[float, ...]:
     """$\\binom{k}{j}$ for j = 0..k, as floats (below 2.7e299 for k <= 1000), each row
     from the one before by Pascal's rule, kept for the next call."""
     rows = _ROWS
-    while len(rows) <= k:
-        above = rows[-1]
-        rows.append((1.0, *[above[j - 1] + above[j] for j in range(1, len(above))], 1.0))
+    if k >= len(rows):
+        with _ROWS_LOCK:
+            while len(rows) <= k:
+                above = rows[-1]
+                rows.append((1.0, *[above[j - 1] + above[j] for j in range(1, len(above))], 1.0))
     return rows[k]
 
 
