@@ -69,16 +69,19 @@ def rule_table(kind: str, rules: Iterable[Rule] = RULES) -> str:
             rows.append(f"| **{op.name}** | {code(op.expr)} | {where(op)} |")
         return "\n".join(rows)
     if kind == "elementwise":
-        head = ["Op", "Forward", "∂out/∂x", "∂out/∂y", "Where"]
+        head = ["Op", "Forward", "∂out/∂x", "∂out/∂y", "Where", "Note"]
     else:
-        head = ["Op", "Forward", "Gradient to x", "Gradient to y", "Where"]
+        head = ["Op", "Forward", "Gradient to x", "Gradient to y", "Where", "Note"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for rule in rules:
         if rule.elementwise != (kind == "elementwise"):
             continue
         partials = [code(f) for f in rule.formulas]
         partials += ["—"] * (len(INPUTS) - len(partials))
-        cells = [f"**{rule.name}**", code(rule.expr), *partials, where(rule)]
+        note = rule.doc
+        if rule.kink is not None:
+            note = (note + " " if note else "") + f"The derivative jumps {rule.kink_text}."
+        cells = [f"**{rule.name}**", code(rule.expr), *partials, where(rule), note]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
