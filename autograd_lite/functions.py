@@ -329,6 +329,9 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     nodes = [v for v in (x, y) if isinstance(v, Tensor)]
     if not nodes:
         return np.where(mask, x, y)
+    shape = np.broadcast_shapes(mask.shape, np.shape(_plain(x)), np.shape(_plain(y)))
+    # A one-input elementwise op keeps its input's shape: broadcast the inputs first.
+    x, y = (R.broadcast_to(v, shape) if isinstance(v, Tensor) else v for v in (x, y))
     if isinstance(x, Tensor) and isinstance(y, Tensor):
         return x._unary(R.WHERE, (mask, 0.0)) + y._unary(R.WHERE, (~mask, 0.0))
     if isinstance(x, Tensor):

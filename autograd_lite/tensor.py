@@ -937,8 +937,6 @@ def _backward_pass(
             if parent.requires_grad:
                 local = op.partials[0](parent.data, node._ctx, out)
                 c = g if type(local) is float and local == 1.0 else g * local
-                if type(parent) is Tensor and c.shape != parent.data.shape:
-                    c = R.sum_to(c, parent.data.shape)  # where(mask, x, ...) may broadcast x
                 previous = get(parent)
                 pending[parent] = c if previous is None else previous + c
         elif op.elementwise:

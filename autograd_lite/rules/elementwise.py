@@ -406,7 +406,8 @@ WHERE = Elementwise("where", "x where cond, else other", None, _where,
                     ("1 where cond, else 0", _where_partial),
                     show=Show("call", "where", consts=_where_text),
                     names=Names("where", None, "", None, (np.where,)),
-                    doc="Selects; a product cond*x + (1-cond)*y would turn an inf into nan.",
+                    doc="Selects; a product cond*x + (1-cond)*y would turn an inf into nan. "
+                    "Its input has the output's shape (ag.where broadcasts it first).",
                     example=Example("real", consts=(np.array([True, False, True, True]), -3.0)))
 # fmt: on
 
