@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import functions as F
 from ..tensor import Tensor
-from .init import Seed, check_count, make_rng, uniform
+from ..validators import Seed, check_count, make_rng
+from .init import uniform
 from .module import Module, Sequential
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..validators import Seed, check_count, make_rng
 from ..value import Value
-from .init import Seed, check_count, make_rng
 from .module import Module
 
 
