@@ -1,4 +1,4 @@
-r"""Optimizers: `SGD` and `Adam`, and `clip_grad_norm_`, with PyTorch's update rules.
+r"""Optimizers: `SGD`, `Adam`, `AdamW`, and `clip_grad_norm_`, with PyTorch's update rules.
 
 An optimizer holds a list of parameters (leaf Tensors with `requires_grad=True`, and
 Values, mixed freely) and, at each `step()`, moves each one against its gradient, in
@@ -20,15 +20,15 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from .grad_mode import no_grad
-from .tensor import Tensor
-from .value import Value
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+from ..validators import check_interval
+from ..value import Value
 
 Parameter = Tensor | Value
 
@@ -74,26 +74,6 @@ def _check_params(params: Any, owner: str) -> list[Parameter]:
     return out
 
 
-def _check_number(
-    owner: str,
-    name: str,
-    value: object,
-    low: float,
-    high: float | None,
-    low_open: bool,
-    example: str,
-) -> float:
-    """Return `value` as a float in the interval, or raise an error naming it and the fix."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
-    x = float(value)
-    too_low = x <= low if low_open else x < low
-    if not math.isfinite(x) or too_low or (high is not None and x >= high):
-        interval = f"{'(' if low_open else '['}{low:g}, {'inf)' if high is None else f'{high:g})'}"
-        raise ValueError(f"{owner}: {name} must be in {interval}, got {value!r}; try {example}")
-    return x
-
-
 def _grad_of(p: Parameter) -> Any:
     """The parameter's gradient as a float or ndarray (None if there is none)."""
     g = p.grad
@@ -113,7 +93,7 @@ class Optimizer:
     def __init__(self, params: Iterable[Parameter], lr: float) -> None:
         owner = type(self).__name__
         self.params = _check_params(params, owner)
-        self.lr = _check_number(owner, "lr", lr, 0.0, None, True, "lr=0.01")
+        self.lr = check_interval(owner, "lr", lr, 0.0, None, "lr=0.01", low_open=True)
 
     def zero_grad(self) -> None:
         """Reset gradients: a Tensor's `.grad` to None, a Value's `.grad` to 0.0."""
@@ -170,9 +150,9 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_number("SGD", "momentum", momentum, 0.0, 1.0, False, "0.9")
-        self.weight_decay = _check_number(
-            "SGD", "weight_decay", weight_decay, 0.0, None, False, "weight_decay=1e-4"
+        self.momentum = check_interval("SGD", "momentum", momentum, 0.0, 1.0, "0.9")
+        self.weight_decay = check_interval(
+            "SGD", "weight_decay", weight_decay, 0.0, None, "weight_decay=1e-4"
         )
         if nesterov and self.momentum == 0.0:
             raise ValueError("SGD: nesterov=True needs momentum > 0, e.g. momentum=0.9")
@@ -244,19 +224,23 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        owner = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        b1 = _check_number("Adam", "betas[0]", betas[0], 0.0, 1.0, False, "betas=(0.9, 0.999)")
-        b2 = _check_number("Adam", "betas[1]", betas[1], 0.0, 1.0, False, "betas=(0.9, 0.999)")
+            raise TypeError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1 = check_interval(owner, "betas[0]", betas[0], 0.0, 1.0, "betas=(0.9, 0.999)")
+        b2 = check_interval(owner, "betas[1]", betas[1], 0.0, 1.0, "betas=(0.9, 0.999)")
         self.betas = (b1, b2)
-        self.eps = _check_number("Adam", "eps", eps, 0.0, None, False, "eps=1e-8")
-        self.weight_decay = _check_number(
-            "Adam", "weight_decay", weight_decay, 0.0, None, False, "weight_decay=1e-4"
+        self.eps = check_interval(owner, "eps", eps, 0.0, None, "eps=1e-8")
+        self.weight_decay = check_interval(
+            owner, "weight_decay", weight_decay, 0.0, None, "weight_decay=1e-4"
         )
         n = len(self.params)
         self.steps = [0] * n
         self.m: list[Any] = [None] * n
         self.v: list[Any] = [None] * n
+
+    decoupled = False
+    """False: weight decay is added to the gradient (L2); `AdamW` sets True."""
 
     def step(self) -> None:
         """One Adam update of every parameter with a gradient."""
@@ -267,7 +251,11 @@ class Adam(Optimizer):
                 g = _grad_of(p)
                 if g is None:
                     continue
-                if wd:
+                if wd and self.decoupled:
+                    # AdamW: shrink the weights directly, apart from the gradient's moments
+                    # (in place for an array; a Value's float is replaced).
+                    p.data *= 1.0 - lr * wd
+                elif wd:
                     g = g + wd * p.data
                 t = self.steps[i] = self.steps[i] + 1
                 step_size = lr / (1.0 - b1**t)
@@ -289,6 +277,46 @@ class Adam(Optimizer):
                 denom /= root_bc2
                 denom += eps
                 p.data -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter), as `torch.optim.AdamW`.
+
+    Adam's L2 decay adds $\lambda\theta$ to the gradient, where the moment estimates then
+    rescale it: weights with large gradients are barely decayed. AdamW instead shrinks every
+    weight by the same factor before the Adam step of the plain gradient:
+
+    $$\theta \leftarrow \theta\,(1 - \eta\lambda), \qquad
+      \theta \leftarrow \theta - \eta\,\hat m_t / (\sqrt{\hat v_t} + \epsilon).$$
+
+    Args:
+        params: parameters to update (Tensors and/or Values).
+        lr: learning rate $\eta > 0$.
+        betas: $(eta_1, eta_2)$, each in $[0, 1)$.
+        eps: $\epsilon \ge 0$.
+        weight_decay: $\lambda \ge 0$; 0.01 by default, as PyTorch.
+
+    Example:
+        >>> import autograd_lite as ag
+        >>> w = ag.Tensor([1.0], requires_grad=True)
+        >>> opt = ag.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> w.grad = w.data * 0.0           # no gradient: only the decay acts
+        >>> opt.step()
+        >>> float(w.data[0])                # 1 * (1 - 0.1 * 0.5)
+        0.95
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Parameter],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
 
 
 def clip_grad_norm_(
@@ -324,7 +352,9 @@ def clip_grad_norm_(
         (0.6, 0.8)
     """
     items = [params] if isinstance(params, (Tensor, Value)) else list(params)
-    max_norm = _check_number("clip_grad_norm_", "max_norm", max_norm, 0.0, None, True, "1.0")
+    max_norm = check_interval(
+        "clip_grad_norm_", "max_norm", max_norm, 0.0, None, "max_norm=1.0", low_open=True
+    )
     p_norm = float(norm_type)
     if not (p_norm > 0):
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, got {norm_type!r}")
@@ -353,4 +383,4 @@ def clip_grad_norm_(
     return total
 
 
-__all__ = ["SGD", "Adam", "Optimizer", "clip_grad_norm_"]
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "clip_grad_norm_"]
