@@ -213,7 +213,11 @@ def test_linear_initialisation_is_uniform_within_one_over_sqrt_fan_in() -> None:
 
 
 def test_linear_refuses_wrong_input_width_and_bad_sizes() -> None:
-    with pytest.raises(ValueError, match=r"Linear\(in_features=3\): input of shape \(4, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Linear\(in_features=3, .*\): expected input of shape \(N, 3\), got \(4, 2\); "
+        r"set in_features=2",
+    ):
         nn.Linear(3, 2, seed=0)(np.zeros((4, 2)))
     with pytest.raises(ValueError, match="out_features must be at least 1, got 0"):
         nn.Linear(3, 0)

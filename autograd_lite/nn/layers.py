@@ -23,9 +23,11 @@ import numpy as np
 
 from .. import functions as F
 from ..tensor import Tensor
-from ..validators import Seed, check_count, make_rng
+from ..validators import Seed, check_count, check_interval, make_rng
+from . import functional
 from .init import uniform
 from .module import Module, Sequential
+from .shapes import ShapeError
 
 
 class Linear(Module):
@@ -87,11 +89,20 @@ class Linear(Module):
             x = np.asarray(x, dtype=self.weight.dtype)
             shape = x.shape
         if not shape or shape[-1] != self.in_features:
-            raise ValueError(
-                f"Linear(in_features={self.in_features}): input of shape {tuple(shape)} "
-                f"needs {self.in_features} features in its last dimension; for a single "
-                f"sample pass shape ({self.in_features},) or (1, {self.in_features})"
+            fix = (
+                f"set in_features={shape[-1]} to take these inputs"
+                if shape
+                else f"pass a batch of rows, shape (N, {self.in_features})"
             )
+            raise ShapeError(repr(self), f"(N, {self.in_features})", tuple(shape), fix)
+        if len(shape) > 2:
+            # (B, T, in) as one (B*T, in) matrix: one BLAS product instead of B small ones,
+            # and a weight gradient that needs no sum over B afterwards.
+            flat = x.reshape(-1, self.in_features) @ self.weight.T
+            out = (flat if self.bias is None else flat + self.bias).reshape(
+                *shape[:-1], self.out_features
+            )
+            return out
         out = x @ self.weight.T
         return out if self.bias is None else out + self.bias
 
@@ -121,6 +132,25 @@ class Sigmoid(Module):
 
     def forward(self, x: Any) -> Any:
         return F.sigmoid(x)
+
+
+class GELU(Module):
+    r"""$x\,\Phi(x)$ elementwise (see `ag.nn.functional.gelu`).
+
+    Args:
+        approximate: `"none"` (the exact form, PyTorch's default) or `"tanh"` (GPT-2's).
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Any) -> Tensor:
+        return functional.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return "" if self.approximate == "none" else f"approximate={self.approximate!r}"
 
 
 ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
@@ -212,3 +242,114 @@ class MLP(Sequential):
                 layers.append(act())
         super().__init__(*layers)
         self.sizes = tuple(sizes)
+
+
+class Flatten(Module):
+    r"""Merge the axes from `start_dim` to `end_dim` into one: `(N, C, H, W)` -> `(N, C*H*W)`.
+
+    Put it between the convolutional part of a network and its `Linear` layers. The
+    `Linear` after it needs `in_features` = the product of the merged sizes; if it is
+    wrong, the error shows the shape `Flatten` produced.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograd_lite as ag
+        >>> ag.nn.Flatten()(ag.Tensor(np.zeros((2, 3, 4, 4)))).shape
+        (2, 48)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        self.start_dim = int(start_dim)
+        self.end_dim = int(end_dim)
+
+    def forward(self, x: Any) -> Tensor:
+        if not isinstance(x, Tensor):
+            x = Tensor(x)
+        ndim = max(x.ndim, 1)
+        start, end = self.start_dim % ndim, self.end_dim % ndim
+        if not (-ndim <= self.start_dim < ndim and -ndim <= self.end_dim < ndim) or start > end:
+            raise ShapeError(
+                repr(self),
+                f"at least {max(self.start_dim, self.end_dim) + 1} axes",
+                x.shape,
+                "check start_dim and end_dim",
+            )
+        shape = x.shape
+        return x.reshape(*shape[:start], -1, *shape[end + 1 :])
+
+    def extra_repr(self) -> str:
+        if (self.start_dim, self.end_dim) == (1, -1):
+            return ""
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    r"""Zero each element with probability `p` in training, scaling the rest by $1/(1-p)$.
+
+    A regulariser: no unit can rely on one particular other unit being there. In
+    evaluation mode (`model.eval()`) it passes its input through unchanged.
+
+    Args:
+        p: the probability of zeroing, in [0, 1].
+        seed: an int or `np.random.Generator` for repeatable masks; None for fresh ones.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograd_lite as ag
+        >>> drop = ag.nn.Dropout(0.5, seed=0)
+        >>> drop(ag.Tensor(np.ones(6))).data.tolist()
+        [2.0, 0.0, 2.0, 2.0, 0.0, 0.0]
+        >>> drop.eval()(ag.Tensor(np.ones(3))).data.tolist()
+        [1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, p: float = 0.5, seed: Seed = None) -> None:
+        self.p = check_interval("Dropout", "p", p, 0.0, 1.0, "p=0.5", high_open=False)
+        self.rng = make_rng(seed, "Dropout")
+
+    def forward(self, x: Any) -> Tensor:
+        return functional.dropout(x, self.p, self.training, generator=self.rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p:g}"
+
+
+class Embedding(Module):
+    r"""A table of learned vectors, one row per index: `Embedding(27, 10)` for 27 characters.
+
+    $y[\dots, :] = W[\text{idx}[\dots], :]$: the same as multiplying a one-hot vector by
+    $W$, without building it. Initialised from $\mathcal{N}(0, 1)$, as PyTorch.
+
+    Args:
+        num_embeddings: how many indices (the vocabulary's size).
+        embedding_dim: the length of each vector.
+        seed: an int or `np.random.Generator`; None for fresh weights.
+        dtype: the table's dtype.
+
+    Attributes:
+        weight: Tensor of shape `(num_embeddings, embedding_dim)`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograd_lite as ag
+        >>> emb = ag.nn.Embedding(27, 10, seed=0)
+        >>> emb(np.array([[0, 5, 13]])).shape          # a batch of one 3-character context
+        (1, 3, 10)
+    """
+
+    def __init__(
+        self, num_embeddings: int, embedding_dim: int, seed: Seed = None, dtype: Any = np.float64
+    ) -> None:
+        self.num_embeddings = check_count("Embedding", "num_embeddings", num_embeddings, 27)
+        self.embedding_dim = check_count("Embedding", "embedding_dim", embedding_dim, 10)
+        rng = make_rng(seed, "Embedding")
+        shape = (self.num_embeddings, self.embedding_dim)
+        self.weight = Tensor(
+            rng.standard_normal(shape).astype(dtype), requires_grad=True, label="weight"
+        )
+
+    def forward(self, idx: Any) -> Tensor:
+        return functional.embedding_in(repr(self), idx, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -203,7 +203,9 @@ def _check_probabilities(y: np.ndarray, name: str) -> None:
         )
 
 
-def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
+def cross_entropy(
+    logits: Any, targets: Any, reduction: str = "mean", ignore_index: int = -100
+) -> Tensor:
     r"""Cross-entropy of logits against integer class labels (softmax regression's loss).
 
     For $N$ samples, $C$ classes, logits $z \in \mathbb{R}^{N \times C}$ and labels
@@ -213,13 +215,17 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
         = \frac{1}{N}\sum_n \Big(\log\sum_c e^{z_{nc}} - z_{n y_n}\Big),$$
 
     computed with `log_softmax` (stable for logits of any size) and integer-array indexing.
-    The gradient is $(\mathrm{softmax}(z) - \mathrm{onehot}(y)) / N$.
+    The gradient is $(\mathrm{softmax}(z) - \mathrm{onehot}(y)) / N$. Rows labelled
+    `ignore_index` are left out, and $N$ counts the others (PyTorch's rule), so padded
+    positions of a sequence cost nothing.
 
     Args:
         logits: Tensor of shape `(N, C)` (or `(C,)` for one sample), unnormalised scores.
         targets: `N` integer labels in `[0, C)` (an int for one sample); a float array of
             whole numbers is accepted too.
-        reduction: `"mean"` (default), `"sum"` or `"none"` (the `N` per-sample losses).
+        reduction: `"mean"` (default), `"sum"` or `"none"` (the `N` per-sample losses, 0
+            for ignored rows).
+        ignore_index: a label meaning "no target here" (-100 by default, as PyTorch).
 
     Raises:
         ValueError: wrong shapes (naming both), labels that are not whole numbers, or out
@@ -248,7 +254,7 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
                 f"{name}: logits of shape {z.shape} are one sample, so targets must be one "
                 f"label, got shape {labels.shape}"
             )
-        out = cross_entropy(z.reshape(1, -1), labels.reshape(1), reduction)
+        out = cross_entropy(z.reshape(1, -1), labels.reshape(1), reduction, ignore_index)
         return out.reshape(()) if reduction == "none" else out
     if z.ndim != 2:
         raise ValueError(
@@ -275,15 +281,24 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
                 + "; for probabilities per class, compute -(y * z.log_softmax()).sum(axis=1)"
             )
         labels = labels.astype(np.int64)
-    if labels.min() < 0 or labels.max() >= c:
+    rows = np.arange(n)
+    kept = labels != ignore_index
+    some_ignored = not kept.all()
+    if some_ignored:
+        if reduction == "none":
+            labels = np.where(kept, labels, 0)  # any valid class: the row is zeroed below
+        else:
+            rows, labels = rows[kept], labels[kept]
+    if labels.size and (labels.min() < 0 or labels.max() >= c):
         bad = labels[(labels < 0) | (labels >= c)][0]
         raise ValueError(
             f"{name}: label {int(bad)} is out of range for logits with {c} classes (shape "
-            f"{z.shape}); labels must lie in 0..{c - 1}"
+            f"{z.shape}); labels must lie in 0..{c - 1} (or be ignore_index={ignore_index})"
         )
-    picked = z.log_softmax(axis=-1)[np.arange(n), labels]
+    picked = z.log_softmax(axis=-1)[rows, labels]
     if reduction == "mean":
-        return picked.sum() * (-1.0 / n)  # one op fewer than -(picked.mean())
+        # An empty mean is nan, as in PyTorch: there is nothing to average.
+        return picked.sum() * (-1.0 / len(rows) if len(rows) else float("nan"))
     if reduction == "sum":
         return -picked.sum()
-    return -picked
+    return -(picked * kept.astype(z.dtype)) if some_ignored else -picked

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ..value import Value
+from .shapes import ShapeError
 
 Parameter: TypeAlias = "Tensor | Value"
 
@@ -56,11 +57,14 @@ class Module:
     optional (micrograd-style classes work without it).
 
     Attributes:
-        training: True in training mode (the default), False after `eval()`. No layer
-            here behaves differently, but your own modules may read it.
+        training: True in training mode (the default), False after `eval()`. `Dropout`
+            and `BatchNorm1d/2d` behave differently in the two modes; your own modules may
+            read it too.
     """
 
     training: bool = True
+    _buffer_names: tuple[str, ...] = ()
+    _forward_hooks: dict[int, Any] | None = None
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Compute the module's output; every subclass defines it."""
@@ -70,7 +74,63 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        out = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                result = hook(self, args, out)
+                if result is not None:
+                    out = result
+        return out
+
+    def register_forward_hook(self, hook: Any) -> HookHandle:
+        """Call `hook(module, inputs, output)` after every forward pass of this module.
+
+        A hook that returns something other than None replaces the output. This is how
+        `ag.train.Diagnostics` watches the layers' activations without changing them.
+
+        Returns:
+            A handle whose `remove()` unregisters the hook.
+
+        Example:
+            >>> import autograd_lite as ag
+            >>> layer = ag.nn.Tanh()
+            >>> seen = []
+            >>> handle = layer.register_forward_hook(lambda m, args, out: seen.append(out))
+            >>> _ = layer(ag.Tensor([0.0]))
+            >>> handle.remove()
+            >>> _ = layer(ag.Tensor([0.0]))
+            >>> len(seen)
+            1
+        """
+        if not callable(hook):
+            raise TypeError(f"register_forward_hook: hook must be callable, got {hook!r:.40}")
+        if self._forward_hooks is None:
+            self._forward_hooks = {}
+        handle = HookHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
+
+    def register_buffer(self, name: str, value: np.ndarray) -> None:
+        """Keep `value` as state that is saved and loaded but not trained (`running_mean`).
+
+        The array becomes the attribute `name`, is listed by `named_buffers()`, and is part
+        of `state_dict()` (after the module's own parameters, as in PyTorch).
+        """
+        if not isinstance(value, np.ndarray):
+            raise TypeError(
+                f"register_buffer: {name!r} must be an ndarray, got {type(value).__name__}"
+            )
+        setattr(self, name, value)
+        if name not in self._buffer_names:
+            self._buffer_names = (*self._buffer_names, name)
+
+    def named_buffers(self, prefix: str = "") -> list[tuple[str, np.ndarray]]:
+        """Every buffer with its dotted name, module by module, parents first."""
+        out: list[tuple[str, np.ndarray]] = []
+        for name, module in self.named_modules(prefix):
+            for buffer in module._buffer_names:
+                out.append((f"{name}.{buffer}" if name else buffer, getattr(module, buffer)))
+        return out
 
     # ------------------------------------------------------------ the attribute walk
     def _members(self) -> Iterable[tuple[str, Any]]:
@@ -178,7 +238,10 @@ class Module:
 
     # ------------------------------------------------------------ state dicts
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Map each parameter name to a copy of its array (a Value gives a 0-d float64 array).
+        """Map each parameter's and buffer's name to a copy of its array.
+
+        The order is PyTorch's: module by module, parents first, each module's parameters
+        then its buffers. A Value gives a 0-d float64 array.
 
         Example:
             >>> import autograd_lite as ag
@@ -187,11 +250,25 @@ class Module:
             {'weight': (3, 2), 'bias': (3,)}
         """
         return {
-            name: np.array(param.data, dtype=np.float64)
-            if isinstance(param, Value)
-            else param.data.copy()
-            for name, param in self.named_parameters()
+            name: np.array(obj.data, dtype=np.float64)
+            if isinstance(obj, Value)
+            else (obj.data if isinstance(obj, Tensor) else obj).copy()
+            for name, obj in self._named_state()
         }
+
+    def _named_state(self) -> list[tuple[str, Parameter | np.ndarray]]:
+        """Parameters and buffers, in `state_dict` order."""
+        out: list[tuple[str, Parameter | np.ndarray]] = []
+        seen: set[int] = set()
+        for name, module in self.named_modules():
+            for attr, obj in module._members():
+                for path, param in _parameters_in(attr, obj):
+                    if id(param) not in seen:
+                        seen.add(id(param))
+                        out.append((f"{name}.{path}" if name else path, param))
+            for buffer in module._buffer_names:
+                out.append((f"{name}.{buffer}" if name else buffer, getattr(module, buffer)))
+        return out
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> LoadResult:
         """Copy arrays into the parameters, after checking every one of them.
@@ -218,7 +295,7 @@ class Module:
                 f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}; "
                 "pass model.state_dict() or the dict read from a file"
             )
-        params = dict(self.named_parameters())
+        params = dict(self._named_state())
         missing = [key for key in params if key not in state_dict]
         unexpected = [key for key in state_dict if key not in params]
         problems: list[str] = []
@@ -226,7 +303,7 @@ class Module:
             problems.append("missing key(s): " + ", ".join(map(repr, missing)))
         if strict and unexpected:
             problems.append("unexpected key(s): " + ", ".join(map(repr, unexpected)))
-        arrays: list[tuple[Parameter, np.ndarray]] = []
+        arrays: list[tuple[Parameter | np.ndarray, np.ndarray]] = []
         for key, param in params.items():
             if key not in state_dict:
                 continue
@@ -243,8 +320,10 @@ class Module:
         for param, array in arrays:
             if isinstance(param, Value):
                 param.data = float(array)
-            else:
+            elif isinstance(param, Tensor):
                 np.copyto(param.data, array)
+            else:  # a buffer
+                np.copyto(param, array, casting="unsafe")
         return LoadResult(missing, unexpected)  # both empty when strict
 
     # ------------------------------------------------------------ repr
@@ -294,23 +373,44 @@ def _parameters_in(name: str, obj: object) -> Iterator[tuple[str, Parameter]]:
             yield from _parameters_in(f"{name}.{i}", item)
 
 
-def _checked_array(key: str, obj: object, param: Parameter) -> tuple[np.ndarray, str]:
+def _checked_array(key: str, obj: object, param: Parameter | np.ndarray) -> tuple[np.ndarray, str]:
     """Return (array, "") ready to copy into `param`, or (_, problem) naming the key."""
     if isinstance(obj, (Tensor, Value)):
         obj = obj.data
     array = np.asarray(obj)
     scalar = type(param) is Value
-    want_shape: tuple[int, ...] = () if scalar else param.data.shape  # type: ignore[union-attr]
-    want_dtype = np.dtype(np.float64) if scalar else param.data.dtype  # type: ignore[union-attr]
+    target = param if isinstance(param, np.ndarray) else param.data
+    want_shape: tuple[int, ...] = () if scalar else np.shape(target)
+    want_dtype = np.dtype(np.float64) if scalar else np.asarray(target).dtype
     if array.shape != want_shape:
         kind = "a Value, shape ()" if scalar else f"shape {want_shape}"
-        return array, f"{key!r}: shape {array.shape} given, but the model's parameter has {kind}"
+        what = "buffer" if isinstance(param, np.ndarray) else "parameter"
+        return array, f"{key!r}: shape {array.shape} given, but the model's {what} has {kind}"
+    if want_dtype.kind in "iu":  # a counter (num_batches_tracked): any whole numbers
+        if array.dtype.kind not in "iu":
+            return array, f"{key!r}: dtype {array.dtype} given, but this buffer counts in integers"
+        return array, ""
     if array.dtype.kind != "f" or not np.can_cast(array.dtype, want_dtype, casting="safe"):
         return array, (
             f"{key!r}: dtype {array.dtype} given, but the model's parameter is {want_dtype}; "
             f"convert it with .astype(np.{want_dtype})"
         )
     return array, ""
+
+
+class HookHandle:
+    """What `register_forward_hook` returns: `remove()` unregisters the hook."""
+
+    _next = 0
+
+    def __init__(self, hooks: dict[int, Any]) -> None:
+        HookHandle._next += 1
+        self.id = HookHandle._next
+        self._hooks = hooks
+
+    def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
+        self._hooks.pop(self.id, None)
 
 
 class Sequential(Module):
@@ -354,9 +454,17 @@ class Sequential(Module):
                 yield name, obj
 
     def forward(self, x: Any) -> Any:
-        """Apply each layer in turn."""
-        for layer in self.layers:
-            x = layer(x)
+        """Apply each layer in turn.
+
+        A layer refusing its input's shape raises `ShapeError`; it is re-raised saying
+        which layer of this Sequential it was and the shape the layer before produced.
+        """
+        for i, layer in enumerate(self.layers):
+            try:
+                x = layer(x)
+            except ShapeError as error:
+                previous = self.layers[i - 1] if i else None
+                raise error.located(i, self, previous, getattr(x, "shape", ())) from None
         return x
 
     def append(self, layer: Module) -> Sequential:
