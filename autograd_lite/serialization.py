@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import zipfile
@@ -38,14 +39,22 @@ from .value import Value
 M = TypeVar("M", bound=Module)
 PathLike = str | os.PathLike[str]
 
+METADATA_KEY = "__metadata__"
+"""The archive member holding `save`'s `metadata`, as UTF-8 JSON bytes (never pickle)."""
 
-def save(model: Module | Mapping[str, Any], path: PathLike) -> None:
+
+def save(
+    model: Module | Mapping[str, Any], path: PathLike, metadata: Mapping[str, Any] | None = None
+) -> None:
     """Write `model.state_dict()` to `path` as an `.npz` archive, atomically.
 
     Args:
         model: a Module, or a state dict (name -> array) to write as it is.
         path: the file to write, exactly as given (no `.npz` is appended). Its folder must
             exist. An existing file is replaced only once the new one is complete.
+        metadata: optional facts about the model (numbers, strings, lists: anything JSON
+            holds), such as how to rebuild it; read back with `read_metadata`. Stored as
+            JSON text, so loading it runs no code.
 
     Raises:
         TypeError: `model` is neither a Module nor a dict of arrays.
@@ -69,6 +78,16 @@ def save(model: Module | Mapping[str, Any], path: PathLike) -> None:
             f"save: expected a Module or a dict of arrays, got {type(model).__name__}; "
             "call ag.save(model, path)"
         )
+    if metadata is not None:
+        if METADATA_KEY in state:
+            raise ValueError(f"save: {METADATA_KEY!r} is reserved for the metadata")
+        try:
+            text = json.dumps(dict(metadata), sort_keys=True)
+        except TypeError as error:
+            raise TypeError(
+                f"save: metadata must be JSON-like (numbers, str, lists): {error}"
+            ) from None
+        state[METADATA_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -138,9 +157,38 @@ def read_state_dict(path: PathLike) -> dict[str, np.ndarray]:
         )
     try:
         with archive:  # arrays are read here, one by one: a pickled one is refused here
-            return {name: archive[name] for name in archive.files}
+            arrays = {name: archive[name] for name in archive.files}
     except unreadable as error:
         raise _unreadable(source, error) from None
+    arrays.pop(METADATA_KEY, None)
+    return arrays
+
+
+def read_metadata(path: PathLike) -> dict[str, Any]:
+    """The `metadata` that `save` wrote into `path` ({} if there is none).
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: not an `.npz` archive, or metadata that is not valid JSON.
+    """
+    source = os.fspath(path)
+    try:
+        archive = np.load(source, allow_pickle=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"load: no file {source!r}") from None
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
+        raise _unreadable(source, error) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        return {}
+    with archive:
+        if METADATA_KEY not in archive.files:
+            return {}
+        raw = archive[METADATA_KEY]
+    try:
+        found = json.loads(raw.astype(np.uint8).tobytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"load: the metadata of {source!r} is not valid JSON ({error})") from None
+    return found if isinstance(found, dict) else {}
 
 
 def _unreadable(source: str, error: BaseException) -> ValueError:
@@ -180,4 +228,4 @@ def load(model: M, path: PathLike, strict: bool = True) -> M:
     return model
 
 
-__all__ = ["load", "read_state_dict", "save"]
+__all__ = ["load", "read_metadata", "read_state_dict", "save"]
