@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .commands import UsageError, demo, derivative, graph, train
+from .commands import UsageError, demo, derivative, graph, sample, train
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exact derivatives and the chain rule made visible.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (demo, derivative, graph, train):
+    for module in (demo, derivative, graph, train, sample):
         module.add_parser(sub)
     return parser
 

@@ -1,8 +1,16 @@
-"""`autograd-lite train`: train an MLP on a toy data set and report its scores.
+"""`autograd-lite train`: train a model on a toy data set and report its scores.
 
-Every option has a per-data-set default (`autograd_lite.train.DEFAULTS`) chosen to reach
-a good score in a second or two; an option given on the command line overrides it. All
-input is checked before training starts, so a typo never costs a training run.
+Every option has a per-data-set (and per-model) default chosen to reach a good score
+quickly; an option given on the command line overrides it. All input is checked before
+training starts, so a typo never costs a training run.
+
+* points and digits: an MLP (`--model mlp`), or for digits the CNN (`--model cnn`);
+  the run ends with `test accuracy X%`.
+* names: a language model (`--model bigram|mlp|transformer`, see
+  `autograd_lite.train.language`); the run ends with `test loss X` and 10 new names.
+
+`--diagnose` records every layer's health as it trains, prints a table and a verdict, and
+with a file name draws the pictures.
 """
 
 from __future__ import annotations
@@ -16,14 +24,26 @@ from .. import train as T
 from .. import train_plot
 from ..nn.layers import ACTIVATIONS
 from ..serialization import save
+from ..train import language as L
 from . import UsageError
 
 EXAMPLES = """examples:
   autograd-lite train --dataset moons
   autograd-lite train --dataset spirals --hidden 64,64 --epochs 300 --plot spirals.png
   autograd-lite train --dataset line --optimizer sgd --lr 0.1
-  autograd-lite train --dataset digits --save digits.npz
+  autograd-lite train --dataset digits --model cnn --save digits.npz
+  autograd-lite train --dataset names --model mlp --save names.npz
+  autograd-lite train --dataset names --model mlp --batchnorm --init kaiming
+  autograd-lite train --dataset names --model transformer
+  autograd-lite train --dataset moons --hidden 32,32,32,32,32 --activation sigmoid \\
+      --optimizer sgd --lr 0.1 --diagnose health.png
+
+--model cnn (digits) and the names' models have defaults of their own:
+autograd_lite.train.CNN_DEFAULTS and autograd_lite.train.language.LANGUAGE_DEFAULTS.
 """
+
+DATASETS = (*T.DATASETS, "names")
+MODELS = ("mlp", "cnn", "bigram", "transformer")
 
 
 def defaults_table() -> str:
@@ -57,8 +77,9 @@ def add_parser(sub: Any) -> None:
     """Register `train`."""
     parser = sub.add_parser(
         "train",
-        help="train an MLP on a toy data set (moons, spirals, digits, ...)",
-        description="Train an MLP on a toy data set and print its train and test scores.",
+        help="train a model on a toy data set (moons, digits, names, ...)",
+        description="Train a model (an MLP, a CNN, or a language model) on a toy data set "
+        "and print its train and test scores.",
         epilog=defaults_table() + "\n\n" + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -67,7 +88,12 @@ def add_parser(sub: Any) -> None:
         "--dataset",
         default="moons",
         metavar="NAME",
-        help=f"{' | '.join(T.DATASETS)} (default: %(default)s)",
+        help=f"{' | '.join(DATASETS)} (default: %(default)s)",
+    )
+    add(
+        "--model",
+        metavar="NAME",
+        help="mlp (default) | cnn (digits) | bigram, mlp, transformer (names)",
     )
     add(
         "--hidden",
@@ -91,11 +117,16 @@ def add_parser(sub: Any) -> None:
         help="rows per step, >= 1" + PER_DATASET,
     )
     add(
+        "--steps",
+        type=_integer("--steps"),
+        metavar="N",
+        help="optimizer steps, >= 1 (names only; default: per model)",
+    )
+    add(
         "--seed",
         type=_integer("--seed"),
-        default=0,
         metavar="N",
-        help="fixes data, split, weights and shuffling (default: %(default)s)",
+        help="fixes data, split, weights and shuffling (default: 0; 42 for names, makemore's)",
     )
     add(
         "--samples",
@@ -109,8 +140,18 @@ def add_parser(sub: Any) -> None:
         metavar="SD",
         help="the data generator's noise" + PER_DATASET,
     )
+    add("--init", metavar="NAME", help="default | kaiming: the initialisation of the weights")
+    add("--batchnorm", action="store_true", help="BatchNorm after each hidden Linear layer")
     add("--save", metavar="PATH", help="write the trained parameters to PATH (.npz)")
     add("--plot", metavar="PATH", help="draw the model and the loss curve to PATH (.png, .svg)")
+    add(
+        "--diagnose",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="record each layer's activations, gradients and updates; print a verdict, and "
+        "draw them to PATH (.png, .svg) if given",
+    )
     parser.set_defaults(run=run)
 
 
@@ -167,43 +208,107 @@ def _choice(kind: str, value: str | None, choices: tuple[str, ...]) -> str | Non
     return None if value is None else T.choose(kind, value, choices)
 
 
-def _config(args: argparse.Namespace) -> T.TrainConfig:
-    """Check every option and build the run's config; raise UsageError on the first problem."""
-    try:
-        dataset = T.choose("dataset", args.dataset, T.DATASETS)
-        activation = _choice("activation", args.activation, tuple(ACTIVATIONS))
-        optimizer = _choice("optimizer", args.optimizer, T.OPTIMIZERS)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    hidden = None if args.hidden is None else parse_hidden(args.hidden)
+def _common_checks(args: argparse.Namespace) -> None:
     if args.lr is not None and not (math.isfinite(args.lr) and args.lr > 0):
         raise UsageError(f"--lr must be a number > 0, got {args.lr:g}; try --lr 0.01")
     for flag, value in (
         ("--epochs", args.epochs),
+        ("--steps", args.steps),
         ("--batch-size", args.batch_size),
         ("--samples", args.samples),
     ):
         if value is not None and value < 1:
             raise UsageError(f"{flag} must be at least 1, got {value}")
-    if args.seed < 0:
+    if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
+
+
+def _config(args: argparse.Namespace) -> T.TrainConfig:
+    """Check every option and build the run's config; raise UsageError on the first problem."""
+    try:
+        dataset = T.choose("dataset", args.dataset, T.DATASETS)
+        model = _choice("model", args.model, T.MODELS)
+        activation = _choice("activation", args.activation, tuple(ACTIVATIONS))
+        optimizer = _choice("optimizer", args.optimizer, T.OPTIMIZERS)
+        init = _choice("init", args.init, T.INITS)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    hidden = None if args.hidden is None else parse_hidden(args.hidden)
+    _common_checks(args)
+    if args.steps is not None:
+        raise UsageError(f"--steps is for --dataset names; {dataset} trains by --epochs")
     if args.noise is not None and not (math.isfinite(args.noise) and args.noise >= 0):
         raise UsageError(f"--noise must be a number >= 0, got {args.noise:g}")
     if args.samples is not None and dataset == "digits":
         raise UsageError("--samples does not apply to digits, which has its 1,797 images")
     if args.samples is not None and args.samples < 8:
         raise UsageError(f"--samples {args.samples} is too few to split into train and test")
-    return T.default_config(
-        dataset,
-        hidden=hidden,
-        activation=activation,
+    if model == "cnn" and (hidden is not None or activation or init or args.batchnorm):
+        raise UsageError(
+            "--hidden, --activation, --init and --batchnorm shape the MLP; the cnn model "
+            "has its own layers (see autograd_lite.models.digits_cnn)"
+        )
+    try:
+        return T.default_config(
+            dataset,
+            hidden=hidden,
+            activation=activation,
+            optimizer=optimizer,
+            lr=args.lr,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=0 if args.seed is None else args.seed,
+            n_samples=args.samples,
+            noise=args.noise,
+            model=model,
+            init=init,
+            batchnorm=args.batchnorm or None,
+        )
+    except ValueError as error:  # the CNN on points
+        raise UsageError(str(error)) from None
+
+
+def _language_config(args: argparse.Namespace) -> L.LanguageConfig:
+    """The names run's config from the options; refuses those that do not apply."""
+    try:
+        model = T.choose("model", args.model or "mlp", L.LANGUAGE_MODELS)
+        optimizer = _choice("optimizer", args.optimizer, T.OPTIMIZERS)
+        init = _choice("init", args.init, T.INITS)
+    except ValueError as error:
+        raise UsageError(
+            f"{error} (names takes bigram, mlp or transformer)"
+            if "model" in str(error)
+            else str(error)
+        ) from None
+    _common_checks(args)
+    for flag, value in (
+        ("--epochs", args.epochs),
+        ("--activation", args.activation),
+        ("--samples", args.samples),
+        ("--noise", args.noise),
+        ("--plot", args.plot),
+    ):
+        if value is not None:
+            hint = "; it trains by --steps" if flag == "--epochs" else ""
+            raise UsageError(f"{flag} does not apply to --dataset names{hint}")
+    if (init or args.batchnorm) and model != "mlp":
+        raise UsageError("--init and --batchnorm apply to --model mlp")
+    n_hidden = None
+    if args.hidden is not None:
+        sizes = parse_hidden(args.hidden)
+        if len(sizes) != 1 or model != "mlp":
+            raise UsageError("--hidden for names takes one width, for --model mlp: --hidden 200")
+        n_hidden = sizes[0]
+    return L.language_config(
+        model,
         optimizer=optimizer,
         lr=args.lr,
-        epochs=args.epochs,
+        steps=args.steps,
         batch_size=args.batch_size,
         seed=args.seed,
-        n_samples=args.samples,
-        noise=args.noise,
+        init=init,
+        batchnorm=args.batchnorm or None,
+        n_hidden=n_hidden,
     )
 
 
@@ -217,36 +322,82 @@ def _check_output(flag: str, path: str | None) -> None:
         raise UsageError(f"{flag} {path} is a folder; give a file name, e.g. {path}/model")
 
 
+def _check_picture(flag: str, path: str | None) -> None:
+    if not path:
+        return
+    try:
+        train_plot.pyplot()
+    except ImportError as error:
+        raise UsageError(f"{flag}: {error}") from None
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    formats = train_plot.formats()
+    if suffix and suffix not in formats:
+        raise UsageError(
+            f"{flag} {path}: cannot write .{suffix} pictures; end the name with one of "
+            + ", ".join(f".{f}" for f in formats)
+        )
+
+
+def _report_diagnosis(watch: T.Diagnostics | None, path: str | None) -> None:
+    if watch is None:
+        return
+    print(watch.summary())
+    verdicts = watch.verdicts()
+    if verdicts:
+        print("verdict:")
+        for verdict in verdicts:
+            print(f"  - {verdict}")
+    else:
+        print("verdict: every layer looks healthy")
+    if path:
+        watch.plot(path)
+        print(f"wrote the diagnosis pictures to {path}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Train as the options say; print progress, the scores, and what was written."""
+    if args.dataset.strip().lower() == "names":
+        return _run_names(args)
     config = _config(args)
     _check_output("--save", args.save)
     _check_output("--plot", args.plot)
-    if args.plot:
-        try:
-            train_plot.pyplot()
-        except ImportError as error:
-            raise UsageError(f"--plot: {error}") from None
-        suffix = os.path.splitext(args.plot)[1].lower().lstrip(".")
-        formats = train_plot.formats()
-        if suffix and suffix not in formats:
-            raise UsageError(
-                f"--plot {args.plot}: cannot write .{suffix} pictures; end the name with one of "
-                + ", ".join(f".{f}" for f in formats)
-            )
+    _check_output("--diagnose", args.diagnose or None)
+    _check_picture("--plot", args.plot)
+    _check_picture("--diagnose", args.diagnose)
     try:
-        result = T.run(config, progress=True)
+        result = T.run(config, progress=True, watch=args.diagnose is not None)
     except ImportError as error:  # digits without scikit-learn
         raise UsageError(f"--dataset {config.dataset}: {error}") from None
     except T.TrainingDivergedError as error:
         raise UsageError(f"{error} (--lr {error.lr / 10:g})") from None
     except ValueError as error:  # a generator refusing --noise or --samples
         raise UsageError(str(error)) from None
-    print(result.summary())
+    _report_diagnosis(result.diagnostics, args.diagnose)
     if args.save:
         save(result.model, args.save)
         print(f"saved the parameters to {args.save} (load with ag.load(model, path))")
     if args.plot:
         train_plot.plot_result(result, args.plot)
         print(f"wrote the plot to {args.plot}")
+    print(result.summary())
+    return 0
+
+
+def _run_names(args: argparse.Namespace) -> int:
+    """A language model on the names: ends with `test loss X` and 10 sampled names."""
+    config = _language_config(args)
+    _check_output("--save", args.save)
+    _check_output("--diagnose", args.diagnose or None)
+    _check_picture("--diagnose", args.diagnose)
+    try:
+        result = L.run_language(config, progress=True, watch=args.diagnose is not None)
+    except T.TrainingDivergedError as error:
+        raise UsageError(f"{error} (--lr {error.lr / 10:g})") from None
+    _report_diagnosis(result.diagnostics, args.diagnose)
+    if args.save:
+        L.save_language_model(result, args.save)
+        print(f"saved the model to {args.save} (sample from it: autograd-lite sample {args.save})")
+    print(result.summary())
+    for name in result.samples:
+        print(name)
     return 0

@@ -32,7 +32,9 @@ import numpy as np
 
 from .. import data, optim
 from ..nn import Module
+from ..optim.lr_scheduler import LRScheduler
 from ..tensor import Tensor
+from .diagnose import Diagnostics
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -44,18 +46,29 @@ class TrainingDivergedError(FloatingPointError):
         loss: the non-finite loss.
     """
 
-    def __init__(self, epoch: int, batch: int, n_batches: int, loss: float, lr: float) -> None:
+    def __init__(
+        self,
+        epoch: int,
+        batch: int,
+        n_batches: int,
+        loss: float,
+        lr: float,
+        where: str | None = None,
+    ) -> None:
         self.epoch, self.batch, self.loss, self.lr = epoch, batch, loss, lr
+        where = where or f"at epoch {epoch} (batch {batch} of {n_batches})"
         super().__init__(
-            f"the loss became {loss} at epoch {epoch} (batch {batch} of {n_batches}), so "
-            f"training stopped; the learning rate {lr:g} is probably too large: try a smaller "
-            f"one, such as {lr / 10:g}"
+            f"the loss became {loss} {where}, so training stopped; the learning rate {lr:g} "
+            f"is probably too large: try a smaller one, such as {lr / 10:g}"
         )
 
 
 @dataclass
 class History:
-    """What `fit` records: the mean training loss of each epoch, and the time taken."""
+    """What the loops record: the training loss and the time taken.
+
+    `fit` records the mean loss of each epoch; `fit_steps` the loss of each step.
+    """
 
     loss: list[float] = field(default_factory=list)
     seconds: float = 0.0
@@ -74,6 +87,8 @@ def fit(
     file: TextIO | None = None,
     log_every: int | None = None,
     metric: Callable[[], str] | None = None,
+    scheduler: LRScheduler | None = None,
+    watch: Diagnostics | None = None,
 ) -> History:
     """Train `model` on `(X, y)` with mini-batches; return the loss of each epoch.
 
@@ -91,6 +106,9 @@ def fit(
         log_every: epochs between plain lines (default: about 20 lines in all; the first
             and last epochs always get one).
         metric: called at each reported epoch for extra text, e.g. `"train acc 97.1%"`.
+        scheduler: a learning-rate schedule (`ag.optim.lr_scheduler`), stepped after
+            every epoch.
+        watch: a `Diagnostics` to record the layers' health as training goes.
 
     Raises:
         TrainingDivergedError: the loss became nan or infinite (the step is not applied).
@@ -106,7 +124,11 @@ def fit(
     model.train()
     try:
         for epoch in range(1, epochs + 1):
-            history.loss.append(_epoch(model, loss_fn, optimizer, loader, epoch))
+            history.loss.append(
+                _epoch(model, loss_fn, optimizer, loader, epoch, watch, (epoch - 1) * len(loader))
+            )
+            if scheduler is not None:
+                scheduler.step()
             report = epoch == 1 or epoch % every == 0 or epoch == epochs
             text = f"loss {history.loss[-1]:.4g}"
             if progress and report and metric is not None:
@@ -135,6 +157,8 @@ def _epoch(
     optimizer: optim.Optimizer,
     loader: data.DataLoader,
     epoch: int,
+    watch: Diagnostics | None = None,
+    steps_before: int = 0,
 ) -> float:
     """One pass over the loader; return the mean loss per row."""
     total, rows = 0.0, 0
@@ -142,19 +166,123 @@ def _epoch(
     # NumPy's own warnings would only repeat it, less clearly.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for batch, (xb, yb) in enumerate(loader, 1):
+            if watch is not None:
+                watch.start_step(steps_before + batch)
             loss = loss_fn(model(xb), yb)
             value = loss.item()
             if not math.isfinite(value):
                 raise TrainingDivergedError(epoch, batch, len(loader), value, optimizer.lr)
             optimizer.zero_grad()
             loss.backward()
-            optimizer.step()
+            if watch is None:
+                optimizer.step()
+            else:
+                watch.before_update()
+                optimizer.step()
+                watch.after_update()
             total += value * len(yb)
             rows += len(yb)
     return total / rows
 
 
-def _progress_bar(epochs: int, file: TextIO) -> Any:
+def fit_steps(
+    model: Module,
+    loss_fn: Callable[[Any, Any], Tensor],
+    optimizer: optim.Optimizer,
+    X: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+    batch_size: int = 32,
+    seed: int | None = 0,
+    progress: bool = False,
+    file: TextIO | None = None,
+    log_every: int | None = None,
+    metric: Callable[[], str] | None = None,
+    scheduler: LRScheduler | None = None,
+    watch: Diagnostics | None = None,
+) -> History:
+    """Train for a number of steps, each on `batch_size` rows drawn at random (makemore's loop).
+
+    Each step draws its rows uniformly with replacement, `X[ix], y[ix]` with
+    `ix = rng.integers(0, len(X), batch_size)`: for a large data set there are no
+    epochs to speak of, only steps.
+
+    Args:
+        model, loss_fn, optimizer: as for `fit`.
+        X, y: the training rows and their targets.
+        steps: the number of optimizer steps, >= 1.
+        batch_size: rows per step.
+        seed: seed of the row draws.
+        progress: print a line every `log_every` steps (a tqdm bar on a terminal).
+        file: where progress goes (default `sys.stdout`).
+        log_every: steps between lines (default: about 20 lines in all).
+        metric: called at each reported step for extra text (e.g. the dev loss).
+        scheduler: a learning-rate schedule, stepped after every step.
+        watch: a `Diagnostics` to record the layers' health.
+
+    Returns:
+        `History` with the loss of every step.
+
+    Raises:
+        TrainingDivergedError: the loss became nan or infinite (the step is not applied).
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"fit_steps: steps must be an int >= 1, got {steps!r}")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"fit_steps: X has {len(X)} rows and y {len(y)}; pass one target per row")
+    out = sys.stdout if file is None else file
+    rng = np.random.default_rng(seed)
+    every = log_every or max(1, steps // 20)
+    bar = _progress_bar(steps, out, unit="step") if progress else None
+    history = History()
+    start = time.perf_counter()
+    model.train()
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for step in range(1, steps + 1):
+                ix = rng.integers(0, len(X), batch_size)
+                if watch is not None:
+                    watch.start_step(step)
+                loss = loss_fn(model(X[ix]), y[ix])
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise TrainingDivergedError(
+                        1, step, steps, value, optimizer.lr, f"at step {step} of {steps}"
+                    )
+                optimizer.zero_grad()
+                loss.backward()
+                if watch is None:
+                    optimizer.step()
+                else:
+                    watch.before_update()
+                    optimizer.step()
+                    watch.after_update()
+                if scheduler is not None:
+                    scheduler.step()
+                history.loss.append(value)
+                if progress and (step == 1 or step % every == 0 or step == steps):
+                    recent = float(np.mean(history.loss[-every:]))
+                    text = f"loss {recent:.4f}"
+                    if metric is not None:
+                        model.eval()
+                        text += f"  {metric()}"
+                        model.train()
+                    if bar is not None:
+                        bar.set_postfix_str(text, refresh=False)
+                        bar.update(step - bar.n)
+                    else:
+                        seconds = time.perf_counter() - start
+                        width = len(str(steps))
+                        print(f"step {step:>{width}}/{steps}  {text}  ({seconds:.1f} s)", file=out)
+    finally:
+        if bar is not None:
+            bar.close()
+        model.eval()
+        history.seconds = time.perf_counter() - start
+    return history
+
+
+def _progress_bar(epochs: int, file: TextIO, unit: str = "epoch") -> Any:
     """A tqdm bar over the epochs, or None for plain lines (no tqdm, or not a terminal)."""
     isatty = getattr(file, "isatty", None)
     if not (callable(isatty) and isatty()):
@@ -163,4 +291,4 @@ def _progress_bar(epochs: int, file: TextIO) -> Any:
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=epochs, unit="epoch", file=file, dynamic_ncols=True, leave=True)
+    return tqdm(total=epochs, unit=unit, file=file, dynamic_ncols=True, leave=True)
