@@ -80,12 +80,12 @@ from .taylor import derivative
 from .tensor import Tensor
 from .value import Value
 
-_ON_FIRST_USE = ("data", "exercises", "train", "viz")
+_ON_FIRST_USE = ("data", "exercises", "models", "train", "viz")
 """Parts that load when first used (`ag.viz.draw`), so `import autograd_lite` stays light."""
 
 
 def __getattr__(name: str) -> Any:
-    """Load `ag.viz`, `ag.data`, `ag.exercises` and `ag.train` on first use."""
+    """Load `ag.data`, `ag.exercises`, `ag.models`, `ag.train` and `ag.viz` on first use."""
     if name in _ON_FIRST_USE:
         module = import_module(f".{name}", __name__)
         globals()[name] = module
@@ -141,6 +141,7 @@ __all__ = [
     "maximum",
     "minimum",
     "mod",
+    "models",
     "nn",
     "no_grad",
     "numeric_derivative",

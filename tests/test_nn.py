@@ -270,9 +270,9 @@ def test_mlp_builds_the_layers_asked_for() -> None:
 
 def test_mlp_refuses_bad_arguments_with_the_choices() -> None:
     with pytest.raises(
-        ValueError, match="unknown activation 'gelu'; choose one of relu, tanh, sigmoid"
+        ValueError, match="unknown activation 'swish'; choose one of relu, tanh, sigmoid, gelu"
     ):
-        nn.MLP(2, [4], 1, activation="gelu")
+        nn.MLP(2, [4], 1, activation="swish")
     with pytest.raises(ValueError, match=r"hidden_sizes\[1\] must be at least 1, got 0"):
         nn.MLP(2, [4, 0], 1)
     with pytest.raises(TypeError, match="hidden_sizes must be a list"):

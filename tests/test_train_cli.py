@@ -137,7 +137,10 @@ def test_plots_for_each_kind_of_task(tmp_path: Path, dataset: str) -> None:
             "unknown dataset 'mons'; choose one of moons, circles, spirals, "
             "xor, line, digits (did you mean 'moons'?)",
         ),
-        (["--activation", "gelu"], "unknown activation 'gelu'; choose one of relu, tanh, sigmoid"),
+        (
+            ["--activation", "swish"],
+            "unknown activation 'swish'; choose one of relu, tanh, sigmoid, gelu",
+        ),
         (["--optimizer", "rmsprop"], "unknown optimizer 'rmsprop'; choose one of sgd, adam"),
         (
             ["--hidden", "16,,x"],

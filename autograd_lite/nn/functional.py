@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import functions as _functions
 from ..tensor import Tensor
 from . import losses
 from .im2col import im2col, output_size
@@ -249,7 +248,11 @@ def dropout(
 
 
 def _normalize(x: Tensor, axes: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
-    r"""$(x - \mu)/\sqrt{\sigma^2 + \epsilon}$ over `axes`; also returns $\mu$ and $\sigma^2$."""
+    r"""$(x - \mu)/\sqrt{\sigma^2 + \epsilon}$ over `axes`; also returns $\mu$ and $\sigma^2$.
+
+    `x.var()` would compute the same variance, but its own $x - \mu$ too: written out, the
+    centred input is made once and serves both the variance and the output.
+    """
     mean = x.mean(axis=axes, keepdims=True)
     centered = x - mean
     var = (centered * centered).mean(axis=axes, keepdims=True)  # biased, as PyTorch
@@ -426,7 +429,6 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
     Raises:
         ValueError: `approximate` is neither `"none"` nor `"tanh"`.
-        NotImplementedError: the exact form, until the engine has `erf`.
     """
     x = _tensor(input, "gelu")
     if approximate == "tanh":
@@ -434,13 +436,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
         return x * 0.5 * (inner.tanh() + 1.0)
     if approximate != "none":
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    exact = getattr(_functions, "gelu", None)
-    if exact is None:
-        raise NotImplementedError(
-            "gelu: the exact form x * Phi(x) needs the engine's erf, which this version does "
-            "not have yet; use approximate='tanh'"
-        )
-    return exact(x)
+    return x.gelu()  # the engine's composite, x (1 + erf(x / sqrt 2)) / 2
 
 
 def softmax(input: Any, dim: int = -1) -> Tensor:

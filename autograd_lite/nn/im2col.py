@@ -11,10 +11,11 @@ is $x$ with `padding` rows and columns of `fill` added on each side and $s$ the 
 Pooling takes the max or the mean over the last two axes instead.
 
 Composing this from indexing would record one node per kernel offset; written as one
-rule it is one node, a strided view copied once. Its vector-Jacobian product, "columns
-to image", adds each patch's gradient back where the patch came from: a loop over the
-$k_h k_w$ kernel offsets, each adding one strided slice of the gradient into a zero
-image (overlapping patches add up, as the chain rule says), then dropping the padding.
+rule of the table (`rules.IM2COL`) it is one node, a strided view copied once. Its
+vector-Jacobian product, "columns to image", adds each patch's gradient back where the
+patch came from: a loop over the $k_h k_w$ kernel offsets, each adding one strided slice
+of the gradient into a zero image (overlapping patches add up, as the chain rule says),
+then dropping the padding.
 
 Example:
     >>> import numpy as np
@@ -33,97 +34,15 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 from .. import rules as R
 from ..tensor import Tensor
 
 Pair = tuple[int, int]
-Consts = tuple[int, int, int, int, int, int, float]  # kh, kw, sh, sw, ph, pw, fill
 
 
 def output_size(size: int, kernel: int, stride: int, padding: int) -> int:
     r"""Output length along one axis: $\lfloor (n + 2p - k) / s \rfloor + 1$ (PyTorch's)."""
     return (size + 2 * padding - kernel) // stride + 1
-
-
-def _padded(x: np.ndarray, ph: int, pw: int, fill: float) -> np.ndarray:
-    if not (ph or pw):
-        return x
-    n, c, h, w = x.shape
-    out = np.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=x.dtype)
-    out[:, :, ph : ph + h, pw : pw + w] = x
-    return out
-
-
-def _im2col_array(x: np.ndarray, c: Consts) -> np.ndarray:
-    """Forward on an ndarray `(N, C, H, W)`: the patches, `(N, OH, OW, C, kh, kw)`, contiguous."""
-    kh, kw, sh, sw, ph, pw, fill = c
-    xp = _padded(x, ph, pw, fill)
-    windows = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
-    # (N, C, OH, OW, kh, kw) as a view; one copy puts each patch's numbers side by side.
-    return np.ascontiguousarray(windows[:, :, ::sh, ::sw].transpose(0, 2, 3, 1, 4, 5))
-
-
-def _col2im_array(g: np.ndarray, shape: tuple[int, ...], c: Consts) -> np.ndarray:
-    """Add each patch's gradient back into a zero image; drop the padding."""
-    kh, kw, sh, sw, ph, pw, _ = c
-    n, ch, h, w = shape
-    _, oh, ow = g.shape[:3]
-    image = np.zeros((n, ch, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
-    patches = g.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW), a view
-    for a in range(kh):
-        rows = slice(a, a + sh * (oh - 1) + 1, sh)
-        for b in range(kw):
-            image[:, :, rows, b : b + sw * (ow - 1) + 1 : sw] += patches[:, :, a, b]
-    return image[:, :, ph : ph + h, pw : pw + w]
-
-
-def _col2im_nodes(g: Tensor, shape: tuple[int, ...], c: Consts) -> Tensor:
-    """The same sum, recorded with differentiable ops (for `create_graph=True`)."""
-    kh, kw, sh, sw, ph, pw, _ = c
-    n, ch, h, w = shape
-    _, oh, ow = g.shape[:3]
-    padded = (n, ch, h + 2 * ph, w + 2 * pw)
-    total: Any = None
-    for a in range(kh):
-        rows = slice(a, a + sh * (oh - 1) + 1, sh)
-        for b in range(kw):
-            piece = g[:, :, :, :, a, b].transpose(0, 3, 1, 2)  # (N, C, OH, OW)
-            where = (slice(None), slice(None), rows, slice(b, b + sw * (ow - 1) + 1, sw))
-            part = R.call(R.SCATTER, piece, (padded, where))
-            total = part if total is None else total + part
-    return total[:, :, ph : ph + h, pw : pw + w]
-
-
-def im2col_vjp(g: Any, xs: tuple[Any, ...], c: Consts, out: Any, i: int) -> Any:
-    """Vector-Jacobian product for input `i` (always 0): columns back to image (col2im).
-
-    The structural-rule convention `vjp(g, xs, c, out, i)`: `xs` holds the inputs' data
-    (or the nodes themselves under `create_graph=True`), `c` the op's constants.
-    """
-    shape = tuple(xs[0].shape)
-    if isinstance(g, np.ndarray):
-        return _col2im_array(g, shape, c)
-    return _col2im_nodes(g, shape, c)
-
-
-def _vjp_today(g: Any, x: Any, c: Consts, out: Any) -> Any:
-    # Adapter to the engine's current structural calling convention, (g, x, c, out).
-    return im2col_vjp(g, (x,), c, out, 0)
-
-
-IM2COL = R.Rule(
-    "im2col",
-    "patches of x: p[n, i, j, c, a, b] = x_pad[n, c, i*sh + a, j*sw + b]",
-    None,
-    _im2col_array,
-    ("add each patch's g back where the patch came from (col2im)", _vjp_today),
-    elementwise=False,
-)
-"""The rule: forward `_im2col_array`, backward `im2col_vjp`."""
 
 
 def im2col(
@@ -158,7 +77,7 @@ def im2col(
             f"im2col: a {kh}x{kw} window does not fit in an input of {h}x{w} padded by "
             f"{ph}x{pw}; pad more or use a smaller window"
         )
-    return x._unary(IM2COL, (kh, kw, sh, sw, ph, pw, float(fill)))
+    return x._unary(R.IM2COL, (kh, kw, sh, sw, ph, pw, float(fill)))
 
 
-__all__ = ["IM2COL", "im2col", "im2col_vjp", "output_size"]
+__all__ = ["im2col", "output_size"]

@@ -262,6 +262,66 @@ def _einsum_apply(spec: str, g: Any, xs: tuple[Any, ...], i: int) -> Any:
     return nary(EINSUM, operands, spec)
 
 
+# ---------------------------------------------------------------- image patches (conv, pool)
+
+
+def _padded(x: np.ndarray, ph: int, pw: int, fill: float) -> np.ndarray:
+    if not (ph or pw):
+        return x
+    n, c, h, w = x.shape
+    out = np.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=x.dtype)
+    out[:, :, ph : ph + h, pw : pw + w] = x
+    return out
+
+
+def _im2col(x: np.ndarray, c: tuple[int, int, int, int, int, int, float]) -> np.ndarray:
+    """The patches of `x` `(N, C, H, W)`: `(N, OH, OW, C, kh, kw)`, contiguous."""
+    kh, kw, sh, sw, ph, pw, fill = c
+    windows = np.lib.stride_tricks.sliding_window_view(_padded(x, ph, pw, fill), (kh, kw), (2, 3))
+    # (N, C, OH, OW, kh, kw) as a view; one copy puts each patch's numbers side by side.
+    return np.ascontiguousarray(windows[:, :, ::sh, ::sw].transpose(0, 2, 3, 1, 4, 5))
+
+
+def _im2col_vjp(g: Any, xs: tuple[Any], c: Any, out: Any, i: int) -> Any:
+    """Columns back to image (col2im): each patch's g added where the patch came from.
+
+    One strided slice per kernel offset (kh * kw of them) added into a zero image, then
+    the padding dropped. On nodes (`create_graph=True`) the same sum is recorded with
+    `scatter_add`, so it can be differentiated again.
+    """
+    kh, kw, sh, sw, ph, pw, _ = c
+    n, ch, h, w = tuple(xs[0].shape)
+    oh, ow = g.shape[1], g.shape[2]
+    padded = (n, ch, h + 2 * ph, w + 2 * pw)
+    if isinstance(g, np.ndarray):
+        image = np.zeros(padded, dtype=g.dtype)
+        patches = g.transpose(0, 3, 4, 5, 1, 2)  # (N, C, kh, kw, OH, OW), a view
+        for a in range(kh):
+            for b in range(kw):
+                image[:, :, a : a + sh * (oh - 1) + 1 : sh, b : b + sw * (ow - 1) + 1 : sw] += (
+                    patches[:, :, a, b]
+                )
+        return image[:, :, ph : ph + h, pw : pw + w]
+    total: Any = None
+    for a in range(kh):
+        for b in range(kw):
+            piece = g[:, :, :, :, a, b].transpose(0, 3, 1, 2)  # (N, C, OH, OW)
+            where = (
+                slice(None),
+                slice(None),
+                slice(a, a + sh * (oh - 1) + 1, sh),
+                slice(b, b + sw * (ow - 1) + 1, sw),
+            )
+            part = call(SCATTER, piece, (padded, where))
+            total = part if total is None else total + part
+    return total[:, :, ph : ph + h, pw : pw + w]
+
+
+def _im2col_text(c: Any) -> str:
+    kh, kw, sh, sw, ph, pw, _ = c
+    return f"kernel=({kh}, {kw}), stride=({sh}, {sw}), padding=({ph}, {pw})"
+
+
 # fmt: off
 MATMUL = Structural("matmul", "x @ y", np.matmul, _matmul_vjp,
                     "g @ yᵀ", "xᵀ @ g",
@@ -375,6 +435,15 @@ ASTYPE = Structural("astype", "x as dtype", lambda x, dtype: x.astype(dtype),
                     show=Show("call", "astype", consts=lambda d: str(np.dtype(d))),
                     names=Names(None, "astype", "Tensor"),
                     example=Example((2, 3), consts=np.dtype(np.float64)))
+IM2COL = Structural("im2col", "p[n, i, j, c, a, b] = x_pad[n, c, i*sh + a, j*sw + b]",
+                    _im2col, _im2col_vjp,
+                    "add each patch's g back where the patch came from (col2im)",
+                    show=Show("call", "im2col", consts=_im2col_text),
+                    names=Names(),
+                    doc="A primitive: gathering the patches with indexing would record one "
+                        "node per kernel offset; conv2d and the pools are im2col then a "
+                        "matrix product, a max or a mean.",
+                    example=Example((2, 3, 5, 4), consts=(3, 2, 2, 1, 1, 0, 0.0)))
 # fmt: on
 
 
@@ -395,5 +464,5 @@ def _ties(x: np.ndarray, c: tuple[Axis, bool], out: np.ndarray, eps: float) -> b
 
 STRUCTURAL: tuple[Structural, ...] = (
     MATMUL, SUM, MAX, MIN, PROD, CUMSUM, BROADCAST, RESHAPE, TRANSPOSE, GETITEM, SCATTER,
-    CONCATENATE, FLIP, ROLL, PAD, EINSUM, FROM_VALUE, ASTYPE,
+    CONCATENATE, FLIP, ROLL, PAD, EINSUM, FROM_VALUE, ASTYPE, IM2COL,
 )  # fmt: skip
