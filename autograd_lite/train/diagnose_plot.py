@@ -4,9 +4,9 @@ Four panels, one line per layer (darker = deeper):
 
 * activations: histograms of the recent outputs of each activation layer, with the last
   record's mean, spread and saturated (or dead) fraction in the legend;
-* gradients of those outputs: histograms; when they narrow toward the first layers, the
-  gradient vanishes on its way back;
-* weight gradients: histograms of each weight's gradient;
+* gradients of those outputs: histograms of $\log_{10}|g|$; when they slide left toward
+  the first layers, the gradient vanishes on its way back;
+* weight gradients: histograms of $\log_{10}|g|$ of each weight's gradient;
 * updates: $\log_{10}(\|\Delta W\| / \|W\|)$ of each weight over the steps, with the
   healthy level $-3$ dashed.
 
@@ -43,6 +43,13 @@ def _histogram(ax: Any, samples: np.ndarray, color: Any, label: str) -> None:
     ax.plot(centers, counts / max(counts.sum(), 1), color=color, label=label, linewidth=1.4)
 
 
+def _magnitudes(samples: np.ndarray) -> np.ndarray:
+    """log10 |g| of the nonzero samples: layers whose gradients differ by orders of
+    magnitude sit side by side instead of all in one spike at 0."""
+    nonzero = samples[samples != 0]
+    return np.log10(np.abs(nonzero))
+
+
 def plot_diagnostics(watch: Diagnostics, path: str) -> str:
     """Draw `watch`'s records (see the module docstring) and save them to `path`.
 
@@ -69,16 +76,16 @@ def plot_diagnostics(watch: Diagnostics, path: str) -> str:
             f"{a.name}: mean {a.mean[-1]:+.2f}, std {a.std[-1]:.2f}, {what} {a.saturated[-1]:.0%}"
         )
         _histogram(ax_act, a.values, color, label)
-        _histogram(ax_grad, a.grads, color, f"{a.name}: std {a.grad_std[-1]:.2e}")
+        _histogram(ax_grad, _magnitudes(a.grads), color, f"{a.name}: std {a.grad_std[-1]:.2e}")
     ax_act.set_title("activations (recent steps)")
-    ax_grad.set_title("gradients of the activations")
+    ax_grad.set_title("gradients of the activations: log10 |g|")
     weights = [w for w in watch.weights if w.ratio]
     for w, color in zip(weights, _colors(plt, len(weights))):
-        _histogram(ax_wgrad, w.grads, color, f"{w.name}: norm {w.grad_norm[-1]:.2e}")
+        _histogram(ax_wgrad, _magnitudes(w.grads), color, f"{w.name}: norm {w.grad_norm[-1]:.2e}")
         ratios = np.array(w.ratio, dtype=np.float64)
         ratios[~np.isfinite(ratios)] = np.nan
         ax_ratio.plot(w.steps, ratios, color=color, label=w.name, linewidth=1.4)
-    ax_wgrad.set_title("weight gradients")
+    ax_wgrad.set_title("weight gradients: log10 |g|")
     ax_ratio.axhline(-3.0, color="black", linestyle="--", linewidth=1, label="healthy: -3")
     ax_ratio.set_title("updates: log10(|update| / |weight|)")
     ax_ratio.set_xlabel("step")

@@ -332,6 +332,7 @@ def run(
         metric=metric,
         scheduler=scheduler,
         watch=diagnostics,
+        drop_last=config.batchnorm and len(X_train) > config.batch_size,
     )
     if diagnostics is not None:
         diagnostics.close()

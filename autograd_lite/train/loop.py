@@ -6,7 +6,8 @@ r"""The training loop: the plain mini-batch loop every framework teaches, writte
             optimizer.zero_grad(); loss.backward(); optimizer.step()
 
 with a progress bar (tqdm, when it is installed and the output is a terminal) or plain
-lines, and a stop with a clear message if the loss stops being a finite number.
+lines, and a stop with a clear message if the loss stops being a finite number. Both
+loops first ask the C library to keep freed memory for reuse (`train/memory.py`).
 
 Example:
     >>> import autograd_lite as ag
@@ -35,6 +36,7 @@ from ..nn import Module
 from ..optim.lr_scheduler import LRScheduler
 from ..tensor import Tensor
 from .diagnose import Diagnostics
+from .memory import keep_freed_memory
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -89,6 +91,7 @@ def fit(
     metric: Callable[[], str] | None = None,
     scheduler: LRScheduler | None = None,
     watch: Diagnostics | None = None,
+    drop_last: bool = False,
 ) -> History:
     """Train `model` on `(X, y)` with mini-batches; return the loss of each epoch.
 
@@ -109,6 +112,8 @@ def fit(
         scheduler: a learning-rate schedule (`ag.optim.lr_scheduler`), stepped after
             every epoch.
         watch: a `Diagnostics` to record the layers' health as training goes.
+        drop_last: skip each epoch's last, smaller batch (BatchNorm cannot train on a
+            batch of one).
 
     Raises:
         TrainingDivergedError: the loss became nan or infinite (the step is not applied).
@@ -116,7 +121,10 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     out = sys.stdout if file is None else file
-    loader = data.DataLoader(X, y, batch_size=batch_size, shuffle=True, seed=seed)
+    keep_freed_memory()  # see train/memory.py: each step's arrays reuse the last step's memory
+    loader = data.DataLoader(
+        X, y, batch_size=batch_size, shuffle=True, seed=seed, drop_last=drop_last
+    )
     every = log_every or max(1, epochs // 20)
     bar = _progress_bar(epochs, out) if progress else None
     history = History()
@@ -231,6 +239,7 @@ def fit_steps(
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"fit_steps: X has {len(X)} rows and y {len(y)}; pass one target per row")
     out = sys.stdout if file is None else file
+    keep_freed_memory()  # see train/memory.py
     rng = np.random.default_rng(seed)
     every = log_every or max(1, steps // 20)
     bar = _progress_bar(steps, out, unit="step") if progress else None
