@@ -173,6 +173,12 @@ def pool2d_in(
         # PyTorch does) instead of copying patches.
         if (h, w) != (oh * k[0], ow * k[1]):
             x = x[:, :, : oh * k[0], : ow * k[1]]
+        if not x.data.flags.c_contiguous and x.data.transpose(0, 2, 3, 1).flags.c_contiguous:
+            # Channels last in memory (as conv2d leaves them): pool in that layout, where
+            # the reshape is a view and each reduction runs along contiguous channels.
+            blocks = x.transpose(0, 2, 3, 1).reshape(n, oh, k[0], ow, k[1], c)
+            pooled = blocks.max(axis=(2, 4)) if how == "max" else blocks.mean(axis=(2, 4))
+            return pooled.transpose(0, 3, 1, 2)
         blocks = x.reshape(n, c, oh, k[0], ow, k[1])
         return blocks.max(axis=(3, 5)) if how == "max" else blocks.mean(axis=(3, 5))
     fill = -np.inf if how == "max" else 0.0

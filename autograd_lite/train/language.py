@@ -97,7 +97,7 @@ LANGUAGE_DEFAULTS: dict[str, LanguageConfig] = {
     "mlp": LanguageConfig("mlp"),
     "transformer": LanguageConfig(
         "transformer", block_size=16, n_embd=64, n_layer=3, n_head=4, optimizer="adamw",
-        lr=2e-3, schedule="cosine", weight_decay=0.01, steps=6000, batch_size=64,
+        lr=2e-3, schedule="cosine", weight_decay=0.01, steps=4000, batch_size=64,
         dtype="float32",
     ),
 }  # fmt: skip
