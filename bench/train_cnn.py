@@ -1,4 +1,4 @@
-"""The CNN on handwritten digits: test accuracy and time of a full run, and time per step vs PyTorch.
+"""The CNN on 8x8 digits: test accuracy and time of a full run, and time per step vs PyTorch.
 
 Workload: `autograd-lite train --dataset digits --model cnn` with its defaults:
 scikit-learn's 1,797 8x8 digits (pixels scaled to [0, 1]) as images (N, 1, 8, 8), a
