@@ -4,7 +4,7 @@ Workload: `autograd-lite train --dataset digits --model cnn` with its defaults:
 scikit-learn's 1,797 8x8 digits (pixels scaled to [0, 1]) as images (N, 1, 8, 8), a
 stratified 75/25 split, `ag.models.digits_cnn` in float32 (conv 3x3 32 + ReLU + max pool 2,
 conv 3x3 64 + ReLU + max pool 2, dropout 0.25, linear 256-128 + ReLU, dropout 0.25, linear
-128-10; 38,730 parameters), cross-entropy, Adam from lr 0.002 annealed to 0 by a cosine over
+128-10; 53,002 parameters), cross-entropy, Adam from lr 0.002 annealed to 0 by a cosine over
 30 epochs, mini-batches of 32 reshuffled every epoch.
 
 Part 1, the full run, as the command line does it, for seeds 0-4 (0-1 with `--quick`):

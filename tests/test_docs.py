@@ -43,8 +43,10 @@ PUBLIC_MODULES = (
     "autograd_lite",
     "autograd_lite.data",
     "autograd_lite.exercises",
+    "autograd_lite.models",
     "autograd_lite.nn",
     "autograd_lite.optim",
+    "autograd_lite.train",
     "autograd_lite.viz",
 )
 

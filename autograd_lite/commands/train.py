@@ -356,7 +356,11 @@ def _report_diagnosis(watch: T.Diagnostics | None, path: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train as the options say; print progress, the scores, and what was written."""
-    if args.dataset.strip().lower() == "names":
+    try:
+        dataset = T.choose("dataset", args.dataset, DATASETS)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if dataset == "names":
         return _run_names(args)
     config = _config(args)
     _check_output("--save", args.save)

@@ -118,7 +118,7 @@ class MaxPool2d(Module):
         )
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return _pool_repr(self.kernel_size, self.stride, self.padding)
 
 
 class AvgPool2d(Module):
@@ -141,7 +141,16 @@ class AvgPool2d(Module):
         )
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return _pool_repr(self.kernel_size, self.stride, self.padding)
+
+
+def _pool_repr(kernel: tuple[int, int], stride: tuple[int, int], padding: tuple[int, int]) -> str:
+    text = f"kernel_size={kernel}"
+    if stride != kernel:
+        text += f", stride={stride}"
+    if padding != (0, 0):
+        text += f", padding={padding}"
+    return text
 
 
 __all__ = ["AvgPool2d", "Conv2d", "MaxPool2d"]

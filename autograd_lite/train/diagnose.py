@@ -318,11 +318,11 @@ class Diagnostics:
                 )
         return found
 
-    def plot(self, path: str) -> str:
+    def plot(self, path: str, dpi: int = 110) -> str:
         """Draw the records to `path` (see `ag.train.diagnose_plot.plot_diagnostics`)."""
         from .diagnose_plot import plot_diagnostics
 
-        return plot_diagnostics(self, path)
+        return plot_diagnostics(self, path, dpi)
 
 
 __all__ = [

@@ -34,10 +34,15 @@ from .diagnose import Diagnostics
 from .loop import History, fit
 
 DATASETS = ("moons", "circles", "spirals", "xor", "line", "digits")
+"""The data sets `run` knows (the names have their own runner, `ag.train.language`)."""
 OPTIMIZERS = ("sgd", "adam", "adamw")
+"""The optimizers a config may name."""
 MODELS = ("mlp", "cnn")
+"""The models `run` builds: an MLP, or the digits CNN."""
 INITS = ("default", "kaiming")
+"""PyTorch's default initialisation, or Kaiming's for the activation."""
 SCHEDULES = ("constant", "cosine")
+"""A constant learning rate, or cosine annealing to 0 over the epochs."""
 
 
 def choose(kind: str, value: str, choices: tuple[str, ...] | list[str]) -> str:
