@@ -290,8 +290,10 @@ def batch_norm(
 
     Args:
         input: `(N, C)`, `(N, C, L)` or `(N, C, H, W)`.
-        running_mean, running_var: arrays of shape `(C,)` (updated in training), or None.
-        weight, bias: $\gamma$ and $\beta$ of shape `(C,)`, or None.
+        running_mean: an array of shape `(C,)` (updated in training), or None.
+        running_var: an array of shape `(C,)` (updated in training), or None.
+        weight: $\gamma$ of shape `(C,)`, or None.
+        bias: $\beta$ of shape `(C,)`, or None.
         training: use (and update) batch statistics.
         momentum: $m$.
         eps: $\epsilon$.
@@ -354,7 +356,8 @@ def layer_norm(
     Args:
         input: `(..., *normalized_shape)`.
         normalized_shape: the trailing shape to normalise over (an int for the last axis).
-        weight, bias: $\gamma$, $\beta$ of shape `normalized_shape`, or None.
+        weight: $\gamma$ of shape `normalized_shape`, or None.
+        bias: $\beta$ of shape `normalized_shape`, or None.
         eps: $\epsilon$.
     """
     x = _tensor(input, "layer_norm")

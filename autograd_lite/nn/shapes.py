@@ -34,7 +34,10 @@ class ShapeError(ValueError):
         fix: what to change, if known.
 
     Attributes:
-        layer, expected, got, fix: as given.
+        layer: as given.
+        expected: as given.
+        got: as given.
+        fix: as given.
         where: empty, or where the input came from (filled in by `Sequential`).
     """
 

@@ -63,11 +63,14 @@ class ActivationRecord:
         name: the layer's position and class, e.g. `"3 Tanh"`.
         kind: `"tanh"`, `"sigmoid"`, `"relu"` or `"gelu"`.
         steps: the steps recorded.
-        mean, std: of the output, per step.
+        mean: of the output, per step.
+        std: of the output, per step.
         saturated: fraction saturated (tanh, sigmoid), or of units dead on that batch
             (relu, gelu), per step.
-        grad_mean, grad_std: of the gradient reaching the output, per step.
-        values, grads: samples of the recent outputs and their gradients (histograms).
+        grad_mean: of the gradient reaching the output, per step.
+        grad_std: of the gradient reaching the output, per step.
+        values: samples of the recent outputs (histograms).
+        grads: samples of the recent outputs' gradients (histograms).
         alive: per step (relu, gelu), which units were positive for some sample.
     """
 

@@ -191,8 +191,10 @@ def percent(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
 
-LINE_A, LINE_B = 2.0, 1.0
-"""The true slope and intercept of the `line` data set."""
+LINE_A = 2.0
+"""The true slope of the `line` data set."""
+LINE_B = 1.0
+"""The true intercept of the `line` data set."""
 
 
 def load_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray, int]:

@@ -58,7 +58,8 @@ class LanguageConfig:
         n_hidden: hidden units (MLP).
         batchnorm: `BatchNorm1d` before the tanh (MLP).
         init: `"default"` or `"kaiming"` (MLP; see `ag.models.mlp_model`).
-        n_layer, n_head: blocks and attention heads (Transformer).
+        n_layer: blocks (Transformer).
+        n_head: attention heads per block (Transformer).
         optimizer: `"sgd"`, `"adam"` or `"adamw"`.
         lr: the starting learning rate.
         schedule: `"step"` (lr / 10 for the last half of the steps, makemore's),

@@ -99,7 +99,8 @@ def fit(
         model: a batched model (Tensor in, Tensor out), e.g. `ag.nn.MLP`.
         loss_fn: `loss_fn(model(X_batch), y_batch)`, a one-element Tensor.
         optimizer: built on `model.parameters()`.
-        X, y: the training rows and their targets.
+        X: the training rows.
+        y: their targets.
         epochs: passes over the data, >= 1.
         batch_size: rows per step; the rows are reshuffled every epoch.
         seed: seed of the shuffling.
@@ -216,8 +217,11 @@ def fit_steps(
     epochs to speak of, only steps.
 
     Args:
-        model, loss_fn, optimizer: as for `fit`.
-        X, y: the training rows and their targets.
+        model: the model to train (Tensor in, Tensor out).
+        loss_fn: `loss_fn(model(X_batch), y_batch)`, a one-element Tensor.
+        optimizer: built on `model.parameters()`.
+        X: the training rows.
+        y: their targets.
         steps: the number of optimizer steps, >= 1.
         batch_size: rows per step.
         seed: seed of the row draws.
