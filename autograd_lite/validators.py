@@ -11,7 +11,7 @@ Example:
     >>> from autograd_lite.validators import check_count, make_rng
     >>> check_count("Linear", "in_features", 3, example=2)
     3
-    >>> make_rng(0, "Linear").integers(10)
+    >>> int(make_rng(0, "Linear").integers(10))
     8
 """
 

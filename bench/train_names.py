@@ -196,7 +196,7 @@ def main() -> None:
         threadpool_limits(args.threads)
     threads = _timing.blas_threads()  # before torch loads a BLAS of its own
     keep_freed_memory()  # what the training loops do; in effect for both libraries here
-    _timing.print_machine("train_names: bigram-free makemore, MLP, MLP + BatchNorm, Transformer")
+    _timing.print_machine("train_names: makemore, an MLP, an MLP with BatchNorm, a Transformer")
     torch = _timing.optional("torch")
     if torch is not None and threads:
         torch.set_num_threads(threads)

@@ -7,9 +7,9 @@ r"""Toy models beyond the MLP, built from `ag.nn` layers: read them to see how t
 Example:
     >>> import numpy as np
     >>> from autograd_lite.models import Transformer
-    >>> model = Transformer(vocab_size=27, block_size=16, seed=0)
-    >>> sum(p.data.size for p in model.parameters())
-    201536
+    >>> model = Transformer(vocab_size=27, block_size=16, n_layer=3, seed=0)
+    >>> sum(p.data.size for p in model.parameters())   # the names' Transformer
+    154560
 """
 
 from .cnn import digits_cnn

@@ -303,7 +303,7 @@ class Dropout(Module):
         >>> import autograd_lite as ag
         >>> drop = ag.nn.Dropout(0.5, seed=0)
         >>> drop(ag.Tensor(np.ones(6))).data.tolist()
-        [2.0, 0.0, 2.0, 2.0, 0.0, 0.0]
+        [2.0, 0.0, 0.0, 0.0, 2.0, 2.0]
         >>> drop.eval()(ag.Tensor(np.ones(3))).data.tolist()
         [1.0, 1.0, 1.0]
     """
