@@ -39,7 +39,7 @@ class CausalSelfAttention(Module):
     r"""Multi-head attention where each position looks at itself and earlier positions only.
 
     For each head, with queries $Q$, keys $K$ and values $V$ (each a linear map of the
-    input, `head_size` columns per head):
+    input, $d = n_\text{embd} / n_\text{head}$ columns per head):
 
     $$\text{head} = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d}} + M\right) V,
       \qquad M_{ts} = \begin{cases} 0 & s \le t \\ -\infty & s > t \end{cases}$$
