@@ -135,7 +135,7 @@ def test_plots_for_each_kind_of_task(tmp_path: Path, dataset: str) -> None:
         (
             ["--dataset", "mons"],
             "unknown dataset 'mons'; choose one of moons, circles, spirals, "
-            "xor, line, digits (did you mean 'moons'?)",
+            "xor, line, digits, names (did you mean 'moons'?)",
         ),
         (
             ["--activation", "swish"],
