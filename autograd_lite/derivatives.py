@@ -14,6 +14,7 @@ inner one.
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
@@ -119,10 +120,16 @@ def _result(g: Any, leaf: Any, original: Any, nested: bool) -> Any:
     return np.asarray(g, dtype=leaf.data.dtype).reshape(leaf.shape)
 
 
-class _Depth:
-    """How many `grad` calls are running: inside one, results must stay nodes."""
+class _NestingDepth(threading.local):
+    """How many `grad` calls are running in this thread: inside one, results must stay nodes.
+
+    Per thread: another thread's `grad` call must not make this thread's results nodes.
+    """
 
     active = 0
+
+
+_Depth = _NestingDepth()
 
 
 def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., tuple[Any, Any]]:
