@@ -15,10 +15,12 @@ Example:
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 
+from .atomic import atomic_write
 from .grad_mode import no_grad
 from .train import LINE_A, LINE_B, TrainResult, percent
 
@@ -45,6 +47,17 @@ def formats() -> list[str]:
     return sorted(FigureCanvasAgg.get_supported_filetypes())
 
 
+def output_path(path: str) -> str:
+    """The file `plot_result(result, path)` writes: `path`, with `.png` added if it has no
+    extension (as matplotlib adds its default format).
+
+    Example:
+        >>> output_path("train/p2"), output_path("moons.svg")
+        ('train/p2.png', 'moons.svg')
+    """
+    return path if os.path.splitext(path)[1] else f"{path}.png"
+
+
 def plot_result(result: TrainResult, path: str) -> str:
     """Draw the fitted model and the loss curve side by side, and save them to `path`.
 
@@ -57,12 +70,14 @@ def plot_result(result: TrainResult, path: str) -> str:
         path: the image file; its extension picks the format (`.png`, `.svg`, `.pdf`).
 
     Returns:
-        `path`.
+        The path written: `output_path(path)`. The file is written atomically, as
+        `ag.save` writes: an interrupted write leaves the previous picture in place.
 
     Raises:
         ImportError: matplotlib is not installed (the message names the `plot` extra).
     """
     plt = pyplot()
+    path = output_path(path)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     try:
         title = f"{result.config.dataset}: "
@@ -84,7 +99,8 @@ def plot_result(result: TrainResult, path: str) -> str:
         right.set_title("loss curve")
         right.grid(alpha=0.3)
         fig.tight_layout()
-        fig.savefig(path, dpi=110)
+        with atomic_write(path, "plot") as file:
+            fig.savefig(file, format=os.path.splitext(path)[1][1:].lower(), dpi=110)
     finally:
         plt.close(fig)
     return path

@@ -14,6 +14,9 @@ uses the built-in one, `"dot"` insists on Graphviz.
 | `.png` | the picture | Graphviz's `dot` |
 | `.dot`, `.gv` | DOT source | nothing |
 | `.html` | the backward stepper, a slider through every step | nothing |
+
+Every file is written atomically, as `ag.save` writes (`autograd_lite.atomic`): a full disk
+or Ctrl-C leaves the previous picture in place, never a truncated one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_write
 from .dot import INSTALL_DOT, drawing_to_dot, has_dot, run_dot
 from .drawing import drawing_of
 from .html import page_of
@@ -84,11 +88,11 @@ class Picture:
         target = Path(path)
         ext = target.suffix.lower()
         if ext == ".svg":
-            target.write_text(self.svg(), encoding="utf-8")
+            _write(target, self.svg().encode("utf-8"))
         elif ext in (".dot", ".gv"):
-            target.write_text(self.dot, encoding="utf-8")
+            _write(target, self.dot.encode("utf-8"))
         elif ext == ".png":
-            target.write_bytes(_png(self.dot, "save"))
+            _write(target, _png(self.dot, "save"))
         elif ext == ".html":
             raise ValueError(
                 "save: a Picture is one frame; for the HTML stepper through every step, use "
@@ -152,15 +156,21 @@ def save(root: Any, path: str | Path, **options: Any) -> Path:
     if ext not in EXTENSIONS:
         raise ValueError(_unknown_extension(target, EXTENSIONS))
     if ext == ".html":
-        target.write_text(page_of(root, chosen), encoding="utf-8")
+        _write(target, page_of(root, chosen).encode("utf-8"))
         return target
     if ext == ".png" and not has_dot():
         raise RuntimeError(_png_message("save"))
     drawing = drawing_of(root, "save", chosen)
     if ext in (".dot", ".gv"):
-        target.write_text(drawing_to_dot(drawing), encoding="utf-8")
+        _write(target, drawing_to_dot(drawing).encode("utf-8"))
         return target
     return Picture(drawing, chosen.renderer).save(target)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` whole or not at all, as `ag.save` writes (see `atomic`)."""
+    with atomic_write(target, "save") as file:
+        file.write(data)
 
 
 def _png(source: str, caller: str) -> bytes:
