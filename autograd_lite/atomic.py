@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - Windows
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "check_writable", "remove_stale_temporaries"]
 
 # `.NAME.` + 8 random characters + `.tmp`: the names written here (hex) and by the
 # `tempfile.mkstemp` of earlier versions (lowercase letters, digits and _).
@@ -64,14 +64,7 @@ def atomic_write(path: PathLike, caller: str = "save") -> Iterator[BinaryIO]:
         FileNotFoundError: the folder does not exist.
         OSError: the folder cannot be written, or the disk refused the write.
     """
-    target = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(
-            f"{caller}: the folder {folder!r} does not exist; create it first, or pick "
-            "another path"
-        )
-    name = os.path.basename(target)
+    folder, name = _split(path, caller)
     remove_stale_temporaries(folder, name)
     file, tmp = _locked_temporary(folder, name)
     try:
@@ -81,13 +74,33 @@ def atomic_write(path: PathLike, caller: str = "save") -> Iterator[BinaryIO]:
             os.fsync(file.fileno())
             if fcntl is None:  # pragma: no cover - Windows cannot rename an open file
                 file.close()
-            os.replace(tmp, target)  # still locked: no other writer takes it for stale
+            os.replace(tmp, path)  # still locked: no other writer takes it for stale
     except BaseException:
         # Whatever stopped the write (a full disk, Ctrl-C), the target was not touched.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _sync_folder(folder)
+
+
+def check_writable(path: PathLike, caller: str = "save") -> None:
+    """Raise the error that writing `path` would meet, without touching `path` itself.
+
+    A command that trains for minutes and then saves checks its output first: this
+    creates and removes a temporary file beside `path`, as `atomic_write` would.
+
+    Args:
+        path: the file that will be written.
+        caller: the function named in error messages.
+
+    Raises:
+        FileNotFoundError: the folder does not exist.
+        OSError: the folder cannot be written (`PermissionError`, a read-only disk, ...).
+    """
+    folder, name = _split(path, caller)
+    file, tmp = _locked_temporary(folder, name)
+    file.close()
+    os.unlink(tmp)
 
 
 def remove_stale_temporaries(folder: str, name: str) -> list[str]:
@@ -121,6 +134,18 @@ def remove_stale_temporaries(folder: str, name: str) -> list[str]:
         finally:
             os.close(fd)
     return removed
+
+
+def _split(path: PathLike, caller: str) -> tuple[str, str]:
+    """`(folder, file name)` of `path`, or a FileNotFoundError if the folder is missing."""
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"{caller}: the folder {folder!r} does not exist; create it first, or pick "
+            "another path"
+        )
+    return folder, os.path.basename(target)
 
 
 def _locked_temporary(folder: str, name: str) -> tuple[BinaryIO, str]:

@@ -39,6 +39,7 @@ import difflib
 import keyword
 import math
 import operator
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ __all__ = [
     "free_variables",
     "parse",
     "parse_assignments",
+    "plain_message",
     "to_text",
 ]
 
@@ -369,6 +371,11 @@ def parse(text: str, notes: list[str] | None = None) -> Expr:
     for index, char in enumerate(text):
         if char in "\r\n":
             raise ExpressionError("the expression must be on one line", index + 1)
+        if char == "#":  # Python would read the rest of the line as a comment, silently
+            raise ExpressionError(
+                "`#` is not allowed: Python would ignore everything after it as a comment",
+                index + 1,
+            )
         if not char.isprintable() and char != "\t":
             code = f"U+{ord(char):04X}"
             raise ExpressionError(
@@ -477,13 +484,42 @@ def arity(name: str) -> tuple[int, int]:
     return required, len(parameters)
 
 
+# Python's own terse messages, which say nothing to a learner: "math domain error",
+# "(34, 'Numerical result out of range')", "int too large to convert to float", ...
+_RAW_MESSAGE = re.compile(
+    r"math (domain|range) error|\(\d+, '.*'\)|.*too large to convert to float|.*overflow in fsum"
+    r"|(float )?(division|modulo) by zero|.*cannot be raised to a negative power"
+)
+
+
+def plain_message(error: BaseException) -> str:
+    """The message of an arithmetic error, in words where Python's own are terse.
+
+    The engine's messages (`log: got x = -1.0, ...`) are kept; Python's bare ones become
+    a sentence about what happened: a number beyond the largest float, a division by
+    zero, or a value outside a function's domain.
+
+    Example:
+        >>> plain_message(OverflowError(34, "Numerical result out of range"))
+        'the result is larger than the largest float (about 1.8e308)'
+    """
+    text = str(error)
+    if text and not _RAW_MESSAGE.fullmatch(text):
+        return text
+    if isinstance(error, OverflowError) or any(w in text for w in ("range", "large", "overflow")):
+        return "the result is larger than the largest float (about 1.8e308)"
+    if isinstance(error, ZeroDivisionError) or "zero" in text:
+        return "it divides by zero"
+    return "the value is outside the function's domain (or is infinite)"
+
+
 def _step(node: BinOp | Call, function: Callable[..., Any], *args: Any) -> Any:
     """Apply one operation; a failure becomes an ExpressionError naming the operation."""
     try:
         out = function(*args)
     except (ArithmeticError, ValueError) as error:
         raise ExpressionError(
-            f"cannot compute `{_shorten(to_text(node), 60)}`: {error}"
+            f"cannot compute `{_shorten(to_text(node), 60)}`: {plain_message(error)}"
         ) from error
     if isinstance(out, complex):  # what float ** float gives for a negative base
         raise ExpressionError(

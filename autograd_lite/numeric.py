@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-__all__ = ["central_diff_weights", "numeric_derivative"]
+__all__ = ["MAX_ORDER", "central_diff_weights", "check_order", "numeric_derivative"]
 
 
 def _table(*weights: float, divisor: float) -> np.ndarray:
@@ -45,11 +46,35 @@ _TABLES: dict[tuple[int, int], np.ndarray] = {
 }
 
 
+MAX_ORDER = 161
+"""The most points SciPy's formula could use: at 163 its Vandermonde matrix holds
+$81^{162} > 1.8 \\cdot 10^{308}$, and SciPy 1.11 refused at once with a ValueError."""
+
+
 def _check_whole(name: str, value: object, meaning: str) -> int:
-    """Return `value` as an int, or raise ValueError if it is not a whole number."""
+    """Return `value` as an int; a TypeError if it is not a number, as SciPy raised.
+
+    Raises:
+        TypeError: `value` is not a number at all (a string, None, a list).
+        ValueError: a number that is not whole (1.5, 3.0, True).
+    """
+    if not isinstance(value, (numbers.Number, np.generic)):
+        raise TypeError(
+            f"{name} is {meaning} and must be a whole number, not "
+            f"{type(value).__name__} {value!r:.40}"
+        )
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} is {meaning} and must be a whole number: got {value!r}")
     return int(value)
+
+
+def _check_points(Np: int) -> None:
+    if Np > MAX_ORDER:
+        raise ValueError(
+            f"{Np} points is beyond SciPy's limit: its weights needed {Np >> 1}**{Np - 1}, "
+            f"more than the largest float, so SciPy refused 163 points and more; use at "
+            f"most {MAX_ORDER}"
+        )
 
 
 @functools.lru_cache(maxsize=64)
@@ -110,7 +135,48 @@ def central_diff_weights(Np: int, ndiv: int = 1) -> np.ndarray:
         raise ValueError("Number of points must be at least the derivative order + 1.")
     if Np % 2 == 0:
         raise ValueError("The number of points must be odd.")
+    _check_points(Np)
     return np.array(_exact_weights(Np, ndiv))
+
+
+def check_order(n: object, order: object) -> tuple[int, int]:
+    """Check `n` and `order` as `numeric_derivative` does, before any function is called.
+
+    Args:
+        n: Which derivative: a whole number >= 0.
+        order: The number of points: odd, at least `n + 1`, at most `MAX_ORDER` (161).
+
+    Returns:
+        `(n, order)` as ints.
+
+    Raises:
+        TypeError: `n` or `order` is not a number (as SciPy raised).
+        ValueError: With SciPy's messages, if `order < n + 1` or `order` is even; also if
+            `n` or `order` is not a whole number, `n` is negative, or `order` is beyond
+            SciPy's limit of 161 points.
+
+    Example:
+        >>> check_order(2, 5)
+        (2, 5)
+    """
+    whole_n = _check_whole("n", n, "the order of the derivative (1 for the first derivative)")
+    if whole_n < 0:
+        raise ValueError(
+            f"n is the order of the derivative and cannot be negative: got {whole_n}; "
+            "use n=1 for the first derivative"
+        )
+    points = _check_whole("order", order, "the number of points used (3, 5, 7, ...)")
+    if points < whole_n + 1:
+        raise ValueError(
+            "'order' (the number of points used to compute the derivative), "
+            "must be at least the derivative order 'n' + 1."
+        )
+    if points % 2 == 0:
+        raise ValueError(
+            "'order' (the number of points used to compute the derivative) must be odd."
+        )
+    _check_points(points)
+    return whole_n, points
 
 
 def numeric_derivative(
@@ -153,8 +219,10 @@ def numeric_derivative(
         The approximate derivative, a NumPy float64 for a function of floats.
 
     Raises:
+        TypeError: `n` or `order` is not a number, as SciPy raised.
         ValueError: With SciPy's messages, if `order < n + 1` or `order` is even; also if
-            `n` or `order` is not a whole number or `n` is negative.
+            `n` or `order` is not a whole number, `n` is negative, or `order` is 163 or
+            more (SciPy refused those: its weights overflowed).
 
     Example:
         The source note's example, $f(x) = 3x^2$ at $x = 2$, where the 3-point formula is
@@ -165,22 +233,7 @@ def numeric_derivative(
         >>> float(numeric_derivative(f, 2))
         12.0
     """
-    n = _check_whole("n", n, "the order of the derivative (1 for the first derivative)")
-    if n < 0:
-        raise ValueError(
-            f"n is the order of the derivative and cannot be negative: got {n}; "
-            "use n=1 for the first derivative"
-        )
-    order = _check_whole("order", order, "the number of points used (3, 5, 7, ...)")
-    if order < n + 1:
-        raise ValueError(
-            "'order' (the number of points used to compute the derivative), "
-            "must be at least the derivative order 'n' + 1."
-        )
-    if order % 2 == 0:
-        raise ValueError(
-            "'order' (the number of points used to compute the derivative) must be odd."
-        )
+    n, order = check_order(n, order)
     weights = _TABLES.get((n, order))
     if weights is None:
         weights = central_diff_weights(order, n)

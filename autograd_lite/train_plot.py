@@ -48,14 +48,16 @@ def formats() -> list[str]:
 
 
 def output_path(path: str) -> str:
-    """The file `plot_result(result, path)` writes: `path`, with `.png` added if it has no
-    extension (as matplotlib adds its default format).
+    """The file `plot_result(result, path)` writes: `.png` is added to a name without one.
+
+    matplotlib adds its default format's extension to such a name; saying so up front
+    lets `autograd-lite train --plot` check and report the file really written.
 
     Example:
         >>> output_path("train/p2"), output_path("moons.svg")
         ('train/p2.png', 'moons.svg')
     """
-    return path if os.path.splitext(path)[1] else f"{path}.png"
+    return path if not path.strip() or os.path.splitext(path)[1] else f"{path}.png"
 
 
 def plot_result(result: TrainResult, path: str) -> str:

@@ -30,3 +30,30 @@ def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     html = (out_dir / "neuron_steps.html").read_text(encoding="utf-8")
     assert "<input" in html
     assert "http://" not in html.replace("http://www.w3.org", "")  # nothing fetched
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--epochs", "0"], "--epochs must be at least 1, got 0"),
+        (["--epochs", "-3"], "--epochs must be at least 1, got -3"),
+        (["--out", ""], "--out needs a folder name"),
+        (["--out", "/proc/autograd-lite-demo"], "--out /proc/autograd-lite-demo: cannot write"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    assert main(["demo", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert words in err
+
+
+def test_an_out_that_is_a_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "taken"
+    path.write_text("a file")
+    assert main(["demo", "--out", str(path)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

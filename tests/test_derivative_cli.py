@@ -127,3 +127,57 @@ def test_help_says_order_is_odd(capsys: pytest.CaptureFixture[str]) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert "--order ORDER points of --numeric: an odd number" in text
     assert "default: 3" in text
+
+
+RAW = ("math domain error", "Numerical result out of range", "int too large", "in fsum")
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["x*x", "--at", "1", "-n", "1000000"], "-n 1000000 is beyond the limit of 1000"),
+        (["x*x", "--at", "1", "-n", "1001"], "use -n 1000 or less"),
+        (["x*x", "--at", "1", "--numeric", "--order", "100001"], "use at most 161"),
+        (["x*x", "--at", "1", "--numeric", "--order", "163"], "SciPy refused 163 points"),
+        (["x*x", "--at", "1", "--numeric", "--dx", "0"], "--dx 0: the step must be"),
+        (["x*x", "--at", "1", "--numeric", "--dx", "nan"], "--dx nan: the step must be"),
+        (["x*x", "--at", "1", "--numeric", "--dx", "inf"], "--dx inf: the step must be"),
+        (["x*x", "--at", "inf"], "--at inf: the point must be a finite number"),
+        (["x*x", "--at", "nan"], "--at nan: the point must be a finite number"),
+        (["x*1e308*10", "--at", "1"], "f overflowed: a value on the way went beyond"),
+        (["x+1e308+1e308", "--at", "1"], "f overflowed"),
+        (["x-1e308-1e308", "--at", "1"], "f overflowed"),
+        (["1/x", "--at", "1e-200"], "larger than the largest float"),
+        (["x", "--at", "1e308", "--numeric", "--dx", "1e308"], "central difference gave inf"),
+        (["x*x # square", "--at", "1"], "`#` is not allowed"),
+        (["sin(x*1e308*10)", "--at", "1"], "outside the function's domain (or is infinite)"),
+        (["2**x", "--at", "1030", "--numeric"], "larger than the largest float"),
+        (["x" + "*x" * 150, "--at", "1", "-n", "1000"], "too much work"),
+        (["sin(x)*exp(x)*tanh(x)" * 1 + "*x", "--at", "0.5", "-n", "1000"], "larger than the"),
+    ],
+)
+def test_hangs_and_tracebacks_become_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2, out + err
+    assert err.count("\n") == 1, err
+    assert words in err
+    assert not any(raw in err for raw in RAW), err
+    assert "Traceback" not in err
+
+
+def test_a_negative_point_in_exponent_form_is_a_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "x*x", "--at", "-1e-3")
+    assert code == 0, err
+    assert "df/dx = -0.002" in out
+
+
+def test_help_documents_the_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["derivative", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 to 1000" in text
+    assert "at most 161, SciPy's limit" in text

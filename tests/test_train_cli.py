@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 import autograd_lite as ag
 from autograd_lite import train, train_plot
 from autograd_lite.cli import main
+from autograd_lite.commands import train as train_command
 
 
 def cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
@@ -160,6 +164,12 @@ def test_plots_for_each_kind_of_task(tmp_path: Path, dataset: str) -> None:
             ["--save", "/nonexistent-folder/model.npz"],
             "the folder /nonexistent-folder does not exist",
         ),
+        (["--save", ""], "--save needs a file name, as in --save model.npz"),
+        (["--plot", ""], "--plot needs a file name"),
+        (["--hidden", "²"], "--hidden '²': field 1 ('²') is not a positive whole number"),
+        (["--hidden", "16,٣"], "field 2 ('٣') is not a positive whole number"),
+        (["--hidden", "100000,100000"], "(the weights, their gradients and the optimizer's"),
+        (["--samples", str(10**12)], "of memory (the activations: 1.2 PB), more than the"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(capsys: Any, argv: list[str], message: str) -> None:
@@ -283,3 +293,66 @@ def test_help_shows_the_real_defaults(capsys: Any) -> None:
     text = " ".join(capsys.readouterr().out.split())
     assert f"(default: {train.DEFAULTS['moons'].epochs})" in text
     assert "(default: autograd-lite-demo)" in text
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_training(
+    capsys: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # Running as root ignores folder permissions, so the folder is refused by the kernel
+    # the way a full or read-only disk would refuse it.
+    from autograd_lite import atomic
+
+    def refuse(folder: str, name: str) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic, "_locked_temporary", refuse)
+    monkeypatch.setattr(train, "run", lambda *a, **k: pytest.fail("trained before checking"))
+    for flag in ("--save", "--plot"):
+        err = usage_error(capsys, flag, str(tmp_path / "out.png"))
+        assert f"{flag} {tmp_path / 'out.png'}: cannot write in the folder {tmp_path}" in err
+        assert "(Permission denied); pick another path" in err
+
+
+def test_a_plot_without_extension_reports_the_file_it_writes(capsys: Any, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    code, out, err = cli(capsys, "--epochs", "1", "--plot", str(tmp_path / "p2"))
+    assert code == 0, err
+    assert f"wrote the plot to {tmp_path / 'p2.png'}" in out
+    assert os.listdir(tmp_path) == ["p2.png"]
+
+
+def test_the_memory_estimate_names_the_largest_part() -> None:
+    config = train.default_config("moons", hidden=(100_000, 100_000))
+    need, largest = train_command.memory_estimate(config, plot=False)
+    assert need > 400e9
+    assert largest.startswith("the weights, their gradients and the optimizer's state: 400")
+    small, _ = train_command.memory_estimate(train.default_config("moons"), plot=True)
+    assert small < 100e6
+
+
+INTERRUPTED = "autograd-lite train: interrupted (Ctrl-C); no file was left half-written\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT")
+def test_ctrl_c_during_train_prints_one_line_exits_130_and_leaves_no_file(
+    tmp_path: Path,
+) -> None:
+    argv = ["-m", "autograd_lite", "train", "--dataset", "spirals", "--epochs", "100000"]
+    child = subprocess.Popen(
+        [sys.executable, *argv, "--save", "model.npz"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell's background job ignores SIGINT, and a child inherits that: undo it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith("epoch"):  # training has started
+            break
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert err == INTERRUPTED
+    assert os.listdir(tmp_path) == []

@@ -19,7 +19,9 @@ from typing import Any
 
 from .. import train as T
 from .. import viz
+from ..atomic import check_writable
 from ..value import Value
+from . import UsageError
 
 
 def add_parser(sub: Any) -> None:
@@ -39,7 +41,7 @@ def add_parser(sub: Any) -> None:
         type=int,
         default=T.DEFAULTS["moons"].epochs,
         metavar="N",
-        help="training epochs of the MLP on two moons",
+        help="training epochs of the MLP on two moons, >= 1",
     )
     parser.set_defaults(run=run)
 
@@ -54,10 +56,28 @@ def neuron() -> Value:
     return out
 
 
+def _output_folder(out: str) -> Path:
+    """`--out`, created if need be and checked writable before anything is drawn."""
+    folder = Path(out)
+    if not out.strip():
+        raise UsageError("--out needs a folder name, as in --out demo; got an empty one")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; give a folder name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        check_writable(folder / "neuron.svg", "--out")
+    except OSError as error:
+        raise UsageError(
+            f"--out {out}: cannot write there ({error.strerror or error}); pick another folder"
+        ) from None
+    return folder
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the tour; return 0."""
-    folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+    folder = _output_folder(args.out)
     written: list[Path] = []
 
     print("== 1. Backpropagation through one neuron: out = tanh(x1*w1 + x2*w2 + b)")

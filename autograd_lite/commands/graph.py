@@ -127,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
         except (ValueError, RuntimeError) as error:
             raise UsageError(str(error)) from None
         except OSError as error:
-            raise UsageError(f"cannot write {args.output!r}: {error.strerror}") from None
+            reason = error.strerror or str(error)
+            raise UsageError(f"cannot write {args.output!r}: {reason}") from None
         print(f"wrote {path}{_how(path.suffix.lower(), args.renderer)}")
     return 0
 

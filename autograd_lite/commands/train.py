@@ -16,12 +16,15 @@ with a file name draws the pictures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
+from dataclasses import replace
 from typing import Any
 
 from .. import train as T
 from .. import train_plot
+from ..atomic import check_writable
 from ..nn.layers import ACTIVATIONS
 from ..serialization import save
 from ..train import language as L
@@ -192,7 +195,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         field = field.strip()
         if not field:
             bad.append(f"field {i} is empty")
-        elif not field.isdigit() or int(field) < 1:
+        elif not (field.isascii() and field.isdigit()) or int(field) < 1:  # not "²"
             bad.append(f"field {i} ({field!r}) is not a positive whole number")
         else:
             sizes.append(int(field))
@@ -313,13 +316,83 @@ def _language_config(args: argparse.Namespace) -> L.LanguageConfig:
 
 
 def _check_output(flag: str, path: str | None) -> None:
+    """Refuse an output path that cannot be written, before a minute of training is spent."""
     if path is None:
         return
+    if not path.strip():
+        raise UsageError(f"{flag} needs a file name, as in {flag} model.npz; got an empty one")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(f"{flag} {path}: the folder {folder} does not exist; create it first")
     if os.path.isdir(path):
         raise UsageError(f"{flag} {path} is a folder; give a file name, e.g. {path}/model")
+    try:
+        check_writable(path, flag)
+    except OSError as error:
+        raise UsageError(
+            f"{flag} {path}: cannot write in the folder {folder} "
+            f"({error.strerror or error}); pick another path"
+        ) from None
+
+
+def _bytes(size: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if size < 1000 or unit == "PB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def available_memory() -> int | None:
+    """Bytes of memory a run may use: Linux's MemAvailable, else the machine's total."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_estimate(config: T.TrainConfig, plot: bool) -> tuple[int, str]:
+    """Bytes an MLP run will need, roughly, and what takes most of them (float64 throughout).
+
+    The parameters count five times (weights, gradients, Adam's two moments, the saved
+    copy), the data three times (generated, split, shuffled), and each layer's
+    activations four times for the largest batch pushed through at once: a training
+    batch, the whole training set when it is scored, or the plot's 250 x 250 grid.
+    """
+    if config.dataset == "digits":
+        rows, n_in, n_out = 1_797, 64, 10
+    else:
+        X, y, n_classes = T.load_dataset(replace(config, n_samples=8))
+        rows, n_in, n_out = config.n_samples, X.shape[1], n_classes or y.shape[1]
+    widths = [n_in, *config.hidden, n_out]
+    weights = sum((a + 1) * b for a, b in itertools.pairwise(widths))
+    batch = max(config.batch_size, rows, 250 * 250 if plot else 0)
+    parts = {
+        "the weights, their gradients and the optimizer's state": 5 * 8 * weights,
+        "the data": 3 * 8 * rows * (n_in + n_out),
+        "the activations": 4 * 8 * batch * sum(widths),
+    }
+    largest = max(parts, key=lambda k: parts[k])
+    return sum(parts.values()), f"{largest}: {_bytes(parts[largest])}"
+
+
+def _check_memory(args: argparse.Namespace, config: T.TrainConfig) -> None:
+    if config.model != "mlp":  # the CNN's layers are fixed, and sized for the digits
+        return
+    need, largest = memory_estimate(config, bool(args.plot))
+    free = available_memory()
+    if free is not None and need > free:
+        raise UsageError(
+            f"this run needs about {_bytes(need)} of memory ({largest}), more than the "
+            f"{_bytes(free)} available; use smaller --hidden layers or fewer --samples"
+        )
 
 
 def _check_picture(flag: str, path: str | None) -> None:
@@ -364,10 +437,13 @@ def run(args: argparse.Namespace) -> int:
         return _run_names(args)
     config = _config(args)
     _check_output("--save", args.save)
-    _check_output("--plot", args.plot)
-    _check_output("--diagnose", args.diagnose or None)
-    _check_picture("--plot", args.plot)
-    _check_picture("--diagnose", args.diagnose)
+    plot = None if args.plot is None else train_plot.output_path(args.plot)
+    diagnose = train_plot.output_path(args.diagnose) if args.diagnose else None
+    _check_output("--plot", plot)
+    _check_output("--diagnose", diagnose)
+    _check_picture("--plot", plot)
+    _check_picture("--diagnose", diagnose)
+    _check_memory(args, config)
     try:
         result = T.run(config, progress=True, watch=args.diagnose is not None)
     except ImportError as error:  # digits without scikit-learn
@@ -376,13 +452,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{error} (--lr {error.lr / 10:g})") from None
     except ValueError as error:  # a generator refusing --noise or --samples
         raise UsageError(str(error)) from None
-    _report_diagnosis(result.diagnostics, args.diagnose)
-    if args.save:
+    _report_diagnosis(result.diagnostics, diagnose)
+    if args.save is not None:
         save(result.model, args.save)
         print(f"saved the parameters to {args.save} (load with ag.load(model, path))")
-    if args.plot:
-        train_plot.plot_result(result, args.plot)
-        print(f"wrote the plot to {args.plot}")
+    if plot:
+        written = train_plot.plot_result(result, plot)
+        print(f"wrote the plot to {written}")
     print(result.summary())
     return 0
 
@@ -391,14 +467,15 @@ def _run_names(args: argparse.Namespace) -> int:
     """A language model on the names: ends with `test loss X` and 10 sampled names."""
     config = _language_config(args)
     _check_output("--save", args.save)
-    _check_output("--diagnose", args.diagnose or None)
-    _check_picture("--diagnose", args.diagnose)
+    diagnose = train_plot.output_path(args.diagnose) if args.diagnose else None
+    _check_output("--diagnose", diagnose)
+    _check_picture("--diagnose", diagnose)
     try:
         result = L.run_language(config, progress=True, watch=args.diagnose is not None)
     except T.TrainingDivergedError as error:
         raise UsageError(f"{error} (--lr {error.lr / 10:g})") from None
-    _report_diagnosis(result.diagnostics, args.diagnose)
-    if args.save:
+    _report_diagnosis(result.diagnostics, diagnose)
+    if args.save is not None:
         L.save_language_model(result, args.save)
         print(f"saved the model to {args.save} (sample from it: autograd-lite sample {args.save})")
     print(result.summary())

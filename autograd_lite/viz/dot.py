@@ -107,13 +107,19 @@ def quote(text: str) -> str:
 
 
 def html_escape(text: str) -> str:
-    """Text for inside a Graphviz HTML-like label.
+    """Text for inside a Graphviz HTML-like label, shown literally.
+
+    Graphviz expands `\\N`, `\\G`, `\\E` ... in HTML-like labels too (into the node's
+    id, the graph's name, ...), and reads `\\\\` as one backslash, so backslashes are
+    doubled.
 
     Example:
         >>> html_escape('a<b & "c"')
         'a&lt;b &amp; &quot;c&quot;'
+        >>> print(html_escape("x\\\\N"))
+        x\\\\N
     """
-    return xml_escape(text)
+    return xml_escape(text.replace("\\", "\\\\"))
 
 
 # ---------------------------------------------------------------- drawing -> DOT
