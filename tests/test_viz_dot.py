@@ -112,9 +112,27 @@ def test_dot_output_parses_with_graphviz_and_keeps_all_text() -> None:
 
 def test_labels_are_escaped_in_dot() -> None:
     text = ag.viz.to_dot(tricky())
-    assert "w &quot;1&quot; &lt;b&gt; &amp; 가중치 \\ end" in text  # HTML-like label
+    assert "w &quot;1&quot; &lt;b&gt; &amp; 가중치 \\\\ end" in text  # HTML-like label
     assert 'tooltip="w \\"1\\" <b> & 가중치 \\\\ end' in text  # quoted string
     assert "<B>a&lt;b&gt;&amp;c</B>" in text
+
+
+def test_backslash_escapes_of_graphviz_are_shown_literally() -> None:
+    # Graphviz expands \N (node id), \G (graph name), \E, \T, \H, \L in labels of both
+    # kinds; a learner's label must show as typed.
+    x = ag.Value(2.0, label="a\\N\\G")
+    y = x * x
+    y.label = "out\\E"
+    y.backward()
+    text = ag.viz.to_dot(y, title="t\\G")
+    assert "<B>a\\\\N\\\\G</B>" in text
+    assert "<B>out\\\\E</B>" in text
+    assert 'label="t\\\\G"' in text
+    assert 'tooltip="a\\\\N\\\\G (leaf)' in text
+    if ag.viz.dot.has_dot():
+        svg = ag.viz.dot.run_dot(text, "svg").decode("utf-8")
+        assert ">a\\N\\G</text>" in svg
+        assert ">out\\E</text>" in svg
 
 
 def test_show_picks_the_fields() -> None:
