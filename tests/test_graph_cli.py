@@ -62,7 +62,7 @@ def test_writes_the_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
         ET.fromstring(text.encode("utf-8"))
         assert "(built-in renderer)" in out
     if ext == ".html":
-        assert text.count('class="frame') == 10
+        assert text.count('"caption": "step ') == 10  # the seed and 9 steps
 
 
 def test_a_png_needs_graphviz(

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import html
 import html.parser
+import json
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 import autograd_lite as ag
+from autograd_lite.viz.drawing import step_caption, to_drawing
 from autograd_lite.viz.html import stepper_frames
-from autograd_lite.viz.layout import layout
+from autograd_lite.viz.layout import layout, split_lines
+from autograd_lite.viz.options import Options
+from autograd_lite.viz.walk import walk
 
 
 def neuron() -> tuple[ag.Value, list[ag.Value]]:
@@ -118,33 +128,110 @@ def test_a_picture_after_k_steps_shows_only_the_grads_reached() -> None:
     assert out.grad == 0.0
 
 
+def page_data(page: str) -> dict[str, Any]:
+    """The frames and SVG pieces a stepper page carries as JSON."""
+    found = re.search(r'<script type="application/json" id="stepper-data">(.*?)</script>', page)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
 def test_the_html_holds_one_frame_per_backward_step() -> None:
     out, _ = neuron()
     page = ag.viz.stepper_html(out)
-    frames = re.findall(r'<div class="frame[^"]*" data-step="(\d+)"', page)
-    assert frames == [str(k) for k in range(len(ag.viz.explain(out)) + 1)]
+    frames = page_data(page)["frames"]
+    assert [f["step"] for f in frames] == list(range(len(ag.viz.explain(out)) + 1))
+    assert frames[3]["caption"].startswith("step 3 of 9: ")
     assert 'type="range"' in page
     assert 'max="9"' in page
     assert "<script>" in page
     # Self-contained: nothing is fetched.
     assert not re.search(r"\b(src|href)=", page)
-    assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    # Every frame's SVG is well-formed XML.
-    for svg in re.findall(r"(<svg.*?</svg>)", page, flags=re.S):
-        ET.fromstring(svg.encode("utf-8"))
+    assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        'var svgNS = "http://www.w3.org/2000/svg"', ""
+    )
+    # The picture, and every piece a frame swaps into it, is well-formed XML.
+    svgs = re.findall(r'(<svg xmlns="http.*?</svg>)', page, flags=re.S)
+    assert len(svgs) == 1
+    ET.fromstring(svgs[0].encode("utf-8"))
+    for piece in page_data(page)["pieces"]:
+        ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{piece}</svg>'.encode())
     # And the page parses as HTML with its table row per step.
     parser = html.parser.HTMLParser()
     parser.feed(page)
     assert page.count('<span data-step="') == 10
 
 
-def test_frames_share_one_layout() -> None:
-    out, _ = neuron()
-    frames = stepper_frames(out)
-    layouts = [layout(drawing) for _, _, drawing in frames]
-    first = {k: (b.x, b.y, b.width, b.height) for k, b in layouts[0].nodes.items()}
-    for lay in layouts[1:]:
-        assert {k: (b.x, b.y, b.width, b.height) for k, b in lay.nodes.items()} == first
+def shared_graph() -> ag.Value:
+    a, b = ag.Value(1.5, label="a"), ag.Value(-0.5, label="b")
+    c = a * b + a
+    d = (c * c).tanh() + c * a
+    d.label = "d"
+    return d
+
+
+def tensor_graph() -> ag.Tensor:
+    W = ag.Tensor(np.ones((2, 2)), requires_grad=True, label="W")
+    x = ag.Tensor(np.array([1.0, 2.0]), label="x")
+    return ((x @ W).tanh() * W[0]).sum()
+
+
+def normal(lines: list[str]) -> list[str]:
+    return [line.strip() for line in split_lines(lines) if line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("make", "max_nodes"),
+    [
+        (lambda: neuron()[0], None),
+        (shared_graph, None),
+        (shared_graph, 9),  # summarised: grads still count the steps not drawn
+        (tensor_graph, None),
+        (tensor_graph, 6),
+    ],
+)
+def test_every_frame_equals_the_walk_at_its_step(make: Any, max_nodes: int | None) -> None:
+    # The stepper finds each frame from the walks before and after all the steps; the
+    # reference walks the graph again at every step, as the stepper once did.
+    root = make()
+    options = Options(max_nodes=max_nodes)
+    stepper = stepper_frames(root, options)
+    assert stepper.frames[0].step == 0
+    drawn = stepper.drawing_at(0)
+    one = layout(drawn)
+    for i, frame in enumerate(stepper.frames):
+        graph = walk(root, max_nodes=max_nodes, step=frame.step)
+        want = to_drawing(graph, replace(options, title=""))
+        got = stepper.drawing_at(i)
+        current = next((e for e in graph.edges if frame.step and e.step == frame.step), None)
+        caption = step_caption(graph, current)
+        assert frame.caption == (f"{caption} · {graph.note}" if graph.note else caption)
+        for a, b in zip(got.nodes, want.nodes, strict=True):
+            assert normal(a.lines) == normal(b.lines), (frame.step, a.id)
+            assert replace(a, lines=[]) == replace(b, lines=[]), (frame.step, a.id)
+        for a, b in zip(got.edges, want.edges, strict=True):
+            assert normal([a.label]) == normal([b.label]), (frame.step, a.src, a.dst)
+            assert replace(a, label="") == replace(b, label=""), (frame.step, a.src)
+        # Padded to the widest state, every frame fits the first one's layout.
+        assert {k: (v.width, v.height) for k, v in layout(got).nodes.items()} == {
+            k: (v.width, v.height) for k, v in one.nodes.items()
+        }
+
+
+def test_the_stepper_is_linear_in_size_and_guards_it() -> None:
+    def chain(n: int) -> ag.Value:
+        y = ag.Value(0.5, label="x")
+        for i in range(n):
+            y = (y * 1.0001).tanh() if i % 2 else y + 0.1
+        return y
+
+    small = len(ag.viz.stepper_html(chain(100), max_nodes=None))
+    large = len(ag.viz.stepper_html(chain(200), max_nodes=None))
+    assert large < 2.3 * small  # was 4x: one whole picture per frame
+    with pytest.raises(
+        ValueError, match=r"the page would be about \d+\.\d MB \(\d+ frames .* max_bytes=1,000"
+    ):
+        ag.viz.stepper_html(chain(100), max_nodes=None, max_bytes=1_000)
 
 
 def test_the_stepper_escapes_labels() -> None:
@@ -163,12 +250,58 @@ def test_the_stepper_refuses_too_many_frames() -> None:
     with pytest.raises(ValueError, match=r"50 steps to draw.*max_frames=10"):
         ag.viz.stepper_html(y, max_frames=10)
     page = ag.viz.stepper_html(y, max_nodes=20)  # only the part nearest the output
-    assert 0 < page.count('class="frame') < 20
+    assert 0 < len(page_data(page)["frames"]) < 20
 
 
 def test_tensor_stepper_marks_reached_gradients() -> None:
     W = ag.Tensor(np.ones((2, 2)), requires_grad=True, label="W")
     loss = (W * W).sum()
     page = ag.viz.stepper_html(loss)
-    assert page.count('class="frame') == 1 + 3
+    assert len(page_data(page)["frames"]) == 1 + 3
     assert "grad reached" in page
+
+
+PROBE = """<script>
+function texts() {
+  var texts = ".picture svg .edge-labels text, .picture svg .nodes text";
+  return Array.from(document.querySelectorAll(texts))
+    .map(function (t) { return t.textContent.trim(); }).filter(Boolean).join("|");
+}
+var seen = [];
+["next", "next", "next"].forEach(function (b) { document.getElementById(b).click(); });
+seen.push(texts());
+var slider = document.getElementById("slider");
+slider.value = 9; slider.dispatchEvent(new Event("input"));
+seen.push(texts());
+for (var i = 0; i < 9; i++) { document.getElementById("prev").click(); }
+seen.push(texts());
+var out = document.createElement("pre"); out.id = "probe";
+out.textContent = JSON.stringify(seen); document.body.appendChild(out);
+</script></body>"""
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless Chromium")
+def test_the_slider_shows_each_frame_in_a_browser(tmp_path: Path) -> None:
+    # The page's script swaps SVG pieces in and out; a real browser runs it forward to
+    # frame 3, jumps to 9, and back to 0, and each time shows that frame's text.
+    out, _ = neuron()
+    page = ag.viz.stepper_html(out).replace("</body>", PROBE)
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    uri = (tmp_path / "page.html").as_uri()
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", uri],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.S)
+    assert found is not None, dom[-500:]
+    seen = json.loads(html.unescape(found.group(1)))
+    stepper = stepper_frames(out)
+
+    def texts(k: int) -> str:
+        drawing = stepper.drawing_at(k)
+        labels = [line for e in drawing.edges if e.label for line in normal([e.label])]
+        return "|".join(labels + [line for n in drawing.nodes for line in normal(n.lines)])
+
+    assert seen == [texts(3), texts(9), texts(0)]

@@ -7,6 +7,7 @@ rule table's placeholders (`∂out/∂y = x`, where that `x` means `w`).
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -79,17 +80,19 @@ def test_builtin_svg_names_the_operands(rankdir: str) -> None:
 
 def test_the_stepper_names_the_operands() -> None:
     f = neuron()
-    frames = stepper_frames(f)
-    captions = {k: caption for k, caption, _ in frames}
+    stepper = stepper_frames(f)
+    captions = {frame.step: frame.caption for frame in stepper.frames}
     assert captions[5] == (
         "step 5 of 5: x.grad += (w*x).grad × ∂(w*x)/∂x = 0.0452 × w = 0.0452 × -2.0000 = -0.0904"
     )
     assert captions[4].endswith("= 0.0452 × x = 0.0452 × 1.5000 = 0.0678")
     page = ag.viz.stepper_html(f)
     assert "× ∂(w*x)/∂x = 0.0452 × w = 0.0452 × -2.0000 = -0.0904" in page
-    last = page.rsplit('<div class="frame', 1)[1]
-    svg = last[last.index("<svg") : last.index("</svg>") + len("</svg>")]
-    assert names_the_operands([" ".join(line.split()) for line in svg_lines(svg)])
+    # The page draws the picture once and each step's changes as SVG pieces; the last
+    # steps' pieces are the edges into w*x, labelled in the operands' names.
+    data = json.loads(page.split('id="stepper-data">', 1)[1].split("</script>", 1)[0])
+    pieces = [svg_lines(f'<svg xmlns="{SVG[1:-1]}">{piece}</svg>') for piece in data["pieces"]]
+    assert names_the_operands([" ".join(line.split()) for lines in pieces for line in lines])
 
 
 def test_the_cli_explains_in_the_expressions_names(capsys: pytest.CaptureFixture[str]) -> None:

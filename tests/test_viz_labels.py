@@ -289,8 +289,8 @@ def test_notebook_graphs_have_clear_labels(name: str, rankdir: str) -> None:
 
 
 def test_stepper_frames_have_clear_labels() -> None:
-    frames = stepper_frames(GRAPHS["02 neuron"])
-    check(layout(frames[-1][2]))
+    stepper = stepper_frames(GRAPHS["02 neuron"])
+    check(layout(stepper.drawing_at(len(stepper.frames) - 1)))
 
 
 # ---------------------------------------------------------------- random graphs

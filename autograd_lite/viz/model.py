@@ -7,7 +7,7 @@ a table or a test can read a walk without reaching back into the graph. See `wal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Role = Literal["output", "parameter", "leaf", "constant", "intermediate"]
 Kind = Literal["Value", "Tensor"]
@@ -165,16 +165,23 @@ class Graph:
     summarised: bool = False
     note: str = ""
 
+    # id -> position in `values` / `ops`, built on first use: a picture looks up every
+    # edge's nodes, and a search of the list each time made long chains quadratic.
+    _value_index: dict[str, int] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _op_index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def value_of(self, node_id: str) -> ValueNode:
         """The value node with id `node_id`.
 
         Raises:
             KeyError: there is no such value node.
         """
-        for node in self.values:
-            if node.id == node_id:
-                return node
-        raise KeyError(f"walk: no value node {node_id!r} in this graph")
+        node = _find(self.values, node_id, self._value_index)
+        if node is None:
+            raise KeyError(f"walk: no value node {node_id!r} in this graph")
+        return node
 
     def op_of(self, node_id: str) -> OpNode:
         """The op node with id `node_id`.
@@ -182,12 +189,25 @@ class Graph:
         Raises:
             KeyError: there is no such op node.
         """
-        for op in self.ops:
-            if op.id == node_id:
-                return op
-        raise KeyError(f"walk: no op node {node_id!r} in this graph")
+        op = _find(self.ops, node_id, self._op_index)
+        if op is None:
+            raise KeyError(f"walk: no op node {node_id!r} in this graph")
+        return op
 
     @property
     def size(self) -> int:
         """How many nodes a picture draws: value nodes plus op nodes."""
         return len(self.values) + len(self.ops)
+
+
+N = TypeVar("N", ValueNode, OpNode)
+
+
+def _find(nodes: list[N], node_id: str, index: dict[str, int]) -> N | None:
+    """`nodes`' element with id `node_id`, through `index` (rebuilt if the list changed)."""
+    i = index.get(node_id)
+    if i is None or i >= len(nodes) or nodes[i].id != node_id:
+        index.clear()
+        index.update((node.id, k) for k, node in enumerate(nodes))
+        i = index.get(node_id)
+    return None if i is None else nodes[i]

@@ -33,8 +33,10 @@ it added (with $g$ named after the node it comes from)."""
 DEFAULT_SHOW = FIELDS
 DEFAULT_MAX_NODES = 300
 """Graphs with more drawn nodes than this (value nodes plus op nodes) are summarised."""
-DEFAULT_MAX_FRAMES = 400
-"""The stepper draws one frame per step; more than this many is refused, not slow."""
+DEFAULT_MAX_FRAMES = 10_000
+"""The stepper draws one frame per step; more than this many is refused."""
+DEFAULT_MAX_BYTES = 20_000_000
+"""The largest stepper page (20 MB); a browser slows down beyond it."""
 DEFAULT_WIDTH = 800.0
 """The width pictures are made for, in px: a README column, a docs page, a notebook."""
 
@@ -64,6 +66,7 @@ class Options:
             but never so far that its text falls below `MIN_FONT` px; None leaves every
             picture at its natural size.
         max_frames: the stepper refuses (ValueError) to draw more frames than this.
+        max_bytes: the stepper refuses (ValueError) to make a page larger than this.
     """
 
     rankdir: Direction = "auto"
@@ -76,6 +79,7 @@ class Options:
     renderer: Renderer = "auto"
     width: float | None = DEFAULT_WIDTH
     max_frames: int = DEFAULT_MAX_FRAMES
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     @classmethod
     def of(cls, caller: str, options: Mapping[str, Any]) -> Options:
@@ -123,6 +127,8 @@ class Options:
             )
         if self.max_frames < 1:
             raise ValueError(f"{caller}: max_frames must be at least 1, not {self.max_frames}")
+        if self.max_bytes < 1:
+            raise ValueError(f"{caller}: max_bytes must be at least 1, not {self.max_bytes}")
 
 
 def check_show(show: Sequence[str] | str, caller: str) -> tuple[str, ...]:

@@ -78,7 +78,7 @@ from .style import (
     xml_escape,
 )
 
-__all__ = ["render_svg"]
+__all__ = ["Rendering", "render_svg"]
 
 MARGIN = PAGE_MARGIN
 TITLE_SIZE = 15.0
@@ -109,7 +109,7 @@ def render_svg(drawing: Drawing, lay: Layout | None = None) -> str:
 
     Args:
         drawing: the nodes, edges, direction, title and legend (see `layout.Drawing`).
-        lay: its layout, if already computed (the stepper shares one between frames).
+        lay: its layout, if already computed.
 
     Returns:
         The document as a string, starting with the XML declaration; write it with
@@ -120,56 +120,104 @@ def render_svg(drawing: Drawing, lay: Layout | None = None) -> str:
         ValueError: the drawing has a cycle, a repeated node id, an edge to an unknown
             node, or an unknown shape or rankdir.
     """
-    lay = lay or layout(drawing)
-    # Ids unique to this picture: two SVGs inlined in one notebook page must not share
-    # a marker id, or hiding one output can take the other's arrowheads with it.
-    digest = hashlib.sha1(repr(drawing).encode("utf-8", "backslashreplace")).hexdigest()
-    prefix = f"ag{digest[:8]}"
-    room = max(lay.width, 360.0)
-    title = _wrap(drawing.title, room, TITLE_SIZE * BOLD_TITLE)
-    head = len(title) * TITLE_SIZE * 1.35 + (0.5 * TITLE_SIZE if title else 0.0)
-    legend_w = _legend_width(drawing.legend)
-    legend_h = LEGEND_SIZE * 2.0 if drawing.legend else 0.0
-    title_w = max((text_width(line, TITLE_SIZE) * BOLD_TITLE for line in title), default=0.0)
-    width = max(lay.width, title_w, legend_w) + 2 * MARGIN
-    height = lay.height + 2 * MARGIN + head + legend_h
-    scale = fit_scale(width - 2 * MARGIN, drawing.width)
-    out: list[str] = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width * scale)}" '
-        f'height="{_num(height * scale)}" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'font-family="{SANS}" font-size="{_num(FONT_SIZE)}" xml:space="preserve">',
-        f"<title>{escape(drawing.title or 'computation graph')}</title>",
-        _defs(prefix),
-        f'<rect width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
-    ]
-    for i, line in enumerate(title):
-        y = MARGIN + TITLE_SIZE + i * TITLE_SIZE * 1.35
-        out.append(
-            f'<text class="title" x="{_num(MARGIN)}" y="{_num(y)}" '
-            f'font-size="{_num(TITLE_SIZE)}" font-weight="bold" fill="{TEXT}">'
-            f"{escape(line)}</text>"
-        )
-    if drawing.legend:
-        out.append(_legend(drawing.legend, MARGIN, MARGIN + head, prefix))
-    out.append(f'<g transform="translate({_num(MARGIN)} {_num(MARGIN + head + legend_h)})">')
-    names = {node.id: next(filter(None, node.lines), node.id) for node in drawing.nodes}
-    out.append('<g class="edges">')
-    for edge, route in zip(drawing.edges, lay.edges):
-        out.append(_edge(edge, route, names, prefix))
-    out.append("</g>")
-    out.append(f'<g class="edge-labels" font-size="{_num(LABEL_FONT_SIZE)}">')
-    for edge, route in zip(drawing.edges, lay.edges):
-        if route.label_center is not None:
-            out.append(_edge_label(edge, route, beside=lay.rankdir == "TB"))
-    out.append("</g>")
-    out.append('<g class="nodes">')
-    for i, node in enumerate(drawing.nodes):
-        out.append(_node(node, lay.nodes[node.id], f"{prefix}-n{i}"))
-    out.append("</g>")
-    out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return Rendering(drawing, lay).document()
+
+
+class Rendering:
+    """A drawing laid out once, whose nodes and edges can be drawn again in other states.
+
+    The stepper draws the graph once and then, per backward step, only the few nodes
+    and edges that changed: `node` and `edge` give those pieces at the same place and
+    with the same `id` attributes as in `document()`, as long as their text keeps its
+    size.
+
+    Args:
+        drawing: what to draw (see `layout.Drawing`).
+        lay: its layout, if already computed.
+        label_ids: give each edge label an `id` too (a label has none otherwise: the
+            curves and nodes already have theirs), so that it can be swapped.
+
+    Raises:
+        ValueError: as for `render_svg`.
+    """
+
+    def __init__(
+        self, drawing: Drawing, lay: Layout | None = None, label_ids: bool = False
+    ) -> None:
+        self.drawing = drawing
+        self.layout = lay or layout(drawing)
+        self.label_ids = label_ids
+        # Ids unique to this picture: two SVGs inlined in one notebook page must not share
+        # a marker id, or hiding one output can take the other's arrowheads with it.
+        digest = hashlib.sha1(repr(drawing).encode("utf-8", "backslashreplace")).hexdigest()
+        self.prefix = f"ag{digest[:8]}"
+        self._names = {node.id: next(filter(None, node.lines), node.id) for node in drawing.nodes}
+
+    def node_id(self, index: int) -> str:
+        """The `id` of the `index`-th node's group."""
+        return f"{self.prefix}-n{index}"
+
+    def edge_ids(self, index: int) -> tuple[str, str]:
+        """The `id`s of the `index`-th edge's curve and of its label."""
+        return f"{self.prefix}-e{index}", f"{self.prefix}-l{index}"
+
+    def node(self, index: int, node: DrawNode) -> str:
+        """The `index`-th node's group, drawn as `node` says."""
+        return _node(node, self.layout.nodes[node.id], self.node_id(index))
+
+    def edge(self, index: int, edge: DrawEdge) -> tuple[str, str]:
+        """The `index`-th edge's curve and label groups (the label "" if it has none)."""
+        route = self.layout.edges[index]
+        curve = _edge(edge, route, self._names, self.prefix)
+        label = _edge_label(edge, route, beside=self.layout.rankdir == "TB")
+        if label and self.label_ids:
+            label = label.replace("<g ", f'<g id="{self.edge_ids(index)[1]}" ', 1)
+        return curve, label
+
+    def document(self) -> str:
+        """The complete SVG document, starting with the XML declaration."""
+        drawing, lay, prefix = self.drawing, self.layout, self.prefix
+        room = max(lay.width, 360.0)
+        title = _wrap(drawing.title, room, TITLE_SIZE * BOLD_TITLE)
+        head = len(title) * TITLE_SIZE * 1.35 + (0.5 * TITLE_SIZE if title else 0.0)
+        legend_w = _legend_width(drawing.legend)
+        legend_h = LEGEND_SIZE * 2.0 if drawing.legend else 0.0
+        title_w = max((text_width(line, TITLE_SIZE) * BOLD_TITLE for line in title), default=0.0)
+        width = max(lay.width, title_w, legend_w) + 2 * MARGIN
+        height = lay.height + 2 * MARGIN + head + legend_h
+        scale = fit_scale(width - 2 * MARGIN, drawing.width)
+        out: list[str] = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width * scale)}" '
+            f'height="{_num(height * scale)}" viewBox="0 0 {_num(width)} {_num(height)}" '
+            f'font-family="{SANS}" font-size="{_num(FONT_SIZE)}" xml:space="preserve">',
+            f"<title>{escape(drawing.title or 'computation graph')}</title>",
+            _defs(prefix),
+            f'<rect width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
+        ]
+        for i, line in enumerate(title):
+            y = MARGIN + TITLE_SIZE + i * TITLE_SIZE * 1.35
+            out.append(
+                f'<text class="title" x="{_num(MARGIN)}" y="{_num(y)}" '
+                f'font-size="{_num(TITLE_SIZE)}" font-weight="bold" fill="{TEXT}">'
+                f"{escape(line)}</text>"
+            )
+        if drawing.legend:
+            out.append(_legend(drawing.legend, MARGIN, MARGIN + head, prefix))
+        out.append(f'<g transform="translate({_num(MARGIN)} {_num(MARGIN + head + legend_h)})">')
+        pieces = [self.edge(i, edge) for i, edge in enumerate(drawing.edges)]
+        out.append('<g class="edges">')
+        out += [curve for curve, _ in pieces]
+        out.append("</g>")
+        out.append(f'<g class="edge-labels" font-size="{_num(LABEL_FONT_SIZE)}">')
+        out += [label for _, label in pieces if label]
+        out.append("</g>")
+        out.append('<g class="nodes">')
+        out += [self.node(i, node) for i, node in enumerate(drawing.nodes)]
+        out.append("</g>")
+        out.append("</g>")
+        out.append("</svg>")
+        return "\n".join(out) + "\n"
 
 
 def _wrap(text: str, room: float, font: float) -> list[str]:
