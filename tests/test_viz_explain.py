@@ -305,3 +305,18 @@ def test_the_slider_shows_each_frame_in_a_browser(tmp_path: Path) -> None:
         return "|".join(labels + [line for n in drawing.nodes for line in normal(n.lines)])
 
     assert seen == [texts(3), texts(9), texts(0)]
+
+
+def test_the_table_escapes_control_characters() -> None:
+    x = ag.Value(2.0, label="a\nb\x1b[31mred\u202egnp.exe\u2028")
+    y = x * x
+    y.label = "out\r"
+    table = ag.viz.explain(y).table()
+    assert len(table.splitlines()) == 4  # the head, the seed and two steps: no row split
+    assert "\x1b" not in table
+    assert "\u202e" not in table
+    assert "\u2028" not in table
+    assert "\r" not in table
+    assert "a\\nb\\x1b[31mred\\u202egnp.exe\\u2028" in table
+    assert "out\\r.grad = 1" in table
+    assert "가중치" in ag.viz.explain(ag.Value(1.0, label="가중치") * 2).table()  # kept

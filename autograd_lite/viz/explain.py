@@ -33,6 +33,7 @@ from typing import Any
 from . import formula as F
 from .drawing import fmt, fmt_shape
 from .style import columns as _width
+from .style import printable
 from .walk import Graph, check_root, walk
 
 
@@ -106,6 +107,8 @@ class Explanation(list[Step]):
                     "input shape"]  # fmt: skip
             rows = [[str(s.index), s.node, s.op, s.input, s.formula, *_shapes(s)] for s in self]
             seed = f"{self.root}.grad = ones (the seed)"
+        rows = [[printable(cell) for cell in row] for row in rows]
+        seed = printable(seed)
         numeric = {0} | ({5, 6, 7, 8} if self.kind == "Value" else set())
         widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
         lines = [_row(head, widths, numeric), _row(["0", seed], [widths[0], 0], {0})]

@@ -8,7 +8,9 @@ this module, so a colour, an escaping rule or a character width is defined in on
   stepper in orange; grads not reached yet in grey.
 * **Escaping.** `xml_escape` makes any text safe inside XML, SVG, HTML and Graphviz's
   HTML-like labels; characters XML cannot hold at all (control characters, lone
-  surrogates) become U+FFFD, so any label gives a well-formed document.
+  surrogates) become U+FFFD, so any label gives a well-formed document. `printable`
+  makes text safe for a terminal (the narrated table): control characters, ANSI and
+  bidi escapes are shown as `\\n`, `\\x1b`, `\\u202e`.
 * **Text width.** `text_width` estimates how wide text is drawn, in px, and `columns` how
   many terminal columns it takes: a wide (Korean, Chinese, Japanese) character counts
   twice, a combining mark nothing.
@@ -83,6 +85,22 @@ def xml_escape(text: str, apostrophe: bool = False) -> str:
         .replace('"', "&quot;")
     )
     return text.replace("'", "&#39;") if apostrophe else text
+
+
+def printable(text: str) -> str:
+    """`text` safe to print in a terminal: what is not printable is shown as an escape.
+
+    A newline would split a table's row, an ANSI escape (`\\x1b[31m`) would recolour the
+    terminal, and a bidi control (U+202E) would reverse the text after it; each is
+    written as Python writes it in a string (`\\n`, `\\x1b`, `\\u202e`).
+
+    Example:
+        >>> print(printable("a\\nb\\x1b[31m\\u202ec"))
+        a\\nb\\x1b[31m\\u202ec
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 # ---------------------------------------------------------------- text width
