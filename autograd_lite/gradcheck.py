@@ -98,6 +98,10 @@ def gradcheck(
     Raises:
         AssertionError: naming the input, the element's index, the analytic and the
             numeric value.
+        TypeError: `eps`, `atol` or `rtol` is not a number.
+        ValueError: `eps` is not a finite number > 0, `atol` or `rtol` is not a finite
+            number >= 0; or a step of ±eps left the domain of f (it raised, or gave inf
+            or nan where f(x) is finite), which the message names with the fix.
 
     Warns:
         UserWarning: an input is float32 (its differences are checked in float64), or the
@@ -111,6 +115,9 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck: give at least one input, as in gradcheck(f, x)")
+    _check_tolerance("eps", eps, "1e-6", positive=True)
+    _check_tolerance("atol", atol, "1e-5", positive=False)
+    _check_tolerance("rtol", rtol, "1e-3", positive=False)
     converted = [_as_array(x, i) for i, x in enumerate(inputs)]
     for i, (array, _) in enumerate(converted):
         if array.dtype == np.float32 or array.dtype == np.float16:
@@ -152,6 +159,47 @@ def gradcheck(
     return True
 
 
+def _check_tolerance(name: str, value: object, example: str, positive: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"gradcheck: {name} must be a number, such as {name}={example}; "
+            f"got {type(value).__name__} {value!r:.40}"
+        )
+    number = float(value)
+    if not np.isfinite(number) or number < 0 or (positive and number == 0):
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(
+            f"gradcheck: {name} must be a finite number {bound}, such as {name}={example}; "
+            f"got {value!r}"
+        )
+
+
+def _stepped(
+    f: Callable[..., Any],
+    arrays: list[np.ndarray],
+    kinds: list[str],
+    where: str,
+    sign: str,
+    eps: float,
+) -> np.ndarray:
+    """f at the point moved by ±eps; a step that leaves f's domain is said so."""
+    problem = ""
+    try:
+        with np.errstate(all="ignore"):  # an inf or nan is reported below, in words
+            out = _evaluate(f, [_rebuild(x, k) for x, k in zip(arrays, kinds)])
+    except (ArithmeticError, ValueError) as error:
+        problem = f"f raised {type(error).__name__} ({error})"
+    else:
+        if np.all(np.isfinite(out)):
+            return out
+        problem = f"f gave {out.reshape(-1)[~np.isfinite(out.reshape(-1))][0]}"
+    raise ValueError(
+        f"gradcheck: the finite-difference step left the domain of f: at {where} moved by "
+        f"{sign}eps = {sign}{eps:g}, {problem}; the point is within eps of where f is "
+        "undefined, so pass a smaller eps or check a point further from that edge"
+    )
+
+
 def _compare(
     f: Callable[..., Any],
     arrays: list[np.ndarray],
@@ -167,16 +215,18 @@ def _compare(
     for i, (array, kind) in enumerate(zip(arrays, kinds)):
         a = np.asarray(analytic[i], dtype=np.float64).reshape(array.shape)
         for index in np.ndindex(array.shape):
+            where = f"input {i} ({kind})" + (f", element {index}" if array.ndim else "")
             keep = array[index]
-            array[index] = keep + eps
-            up = _evaluate(f, [_rebuild(x, k) for x, k in zip(arrays, kinds)])
-            array[index] = keep - eps
-            down = _evaluate(f, [_rebuild(x, k) for x, k in zip(arrays, kinds)])
-            array[index] = keep
+            try:
+                array[index] = keep + eps
+                up = _stepped(f, arrays, kinds, where, "+", eps)
+                array[index] = keep - eps
+                down = _stepped(f, arrays, kinds, where, "-", eps)
+            finally:
+                array[index] = keep
             numeric = float((up - down) / (2 * eps))
             value = float(a[index])
             if not abs(value - numeric) <= atol + rtol * abs(numeric):
-                where = f"input {i} ({kind})" + (f", element {index}" if array.ndim else "")
                 of = "" if output is None else f" of output element {output}"
                 raise AssertionError(
                     f"gradcheck: {what}{of} mismatch at {where}: analytic {value!r}, "

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -57,3 +61,38 @@ def test_bad_input() -> None:
         ag.gradcheck(lambda: 1.0)
     with pytest.raises(TypeError, match="input 0 is str"):
         ag.gradcheck(lambda x: x, "a")
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "words"),
+    [
+        ({"eps": 0}, ValueError, "eps must be a finite number > 0, such as eps=1e-6; got 0"),
+        ({"eps": -1e-6}, ValueError, "eps must be a finite number > 0"),
+        ({"eps": float("nan")}, ValueError, "got nan"),
+        ({"atol": -1.0}, ValueError, "atol must be a finite number >= 0"),
+        ({"rtol": float("inf")}, ValueError, "rtol must be a finite number >= 0"),
+        ({"eps": "1e-6"}, TypeError, "eps must be a number, such as eps=1e-6; got str"),
+        ({"atol": None}, TypeError, "atol must be a number"),
+    ],
+)
+def test_bad_tolerances_are_refused(options: dict[str, Any], error: type, words: str) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        ag.gradcheck(lambda x: x * x, 1.0, **options)
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "words"),
+    [
+        (lambda x: x.log(), 1e-7, "moved by -eps = -1e-06, f raised ValueError (log: got x"),
+        (lambda x: x.sqrt(), 5e-7, "input 0 (number) moved by -eps"),
+        (lambda x: x.log().sum(), np.array([1.0, 1e-8]), "element (1,) moved by -eps"),
+    ],
+)
+def test_a_step_out_of_the_domain_is_named(f: Any, x: Any, words: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy warning ahead of the sentence
+        with pytest.raises(ValueError, match="the finite-difference step left the domain") as info:
+            ag.gradcheck(f, x)
+    assert words in str(info.value)
+    assert "pass a smaller eps" in str(info.value)
+    assert ag.gradcheck(f, x, eps=x * 1e-3 if np.ndim(x) == 0 else 1e-11, rtol=1e-2)
