@@ -58,7 +58,7 @@ def _check_whole(name: str, value: object, meaning: str) -> int:
         TypeError: `value` is not a number at all (a string, None, a list).
         ValueError: a number that is not whole (1.5, 3.0, True).
     """
-    if not isinstance(value, (numbers.Number, np.generic)):
+    if not isinstance(value, numbers.Real):
         raise TypeError(
             f"{name} is {meaning} and must be a whole number, not "
             f"{type(value).__name__} {value!r:.40}"

@@ -235,3 +235,22 @@ def test_polynomials_below_the_order_are_differentiated_exactly(n: int, order: i
     if n % 2 == 1:  # one degree more is beyond the formula: the check tells
         error = numeric_derivative(lambda x: p(x) + x**order, 0.0, n=n, order=order) - exact
         assert abs(error) > 1e-6 * rounding
+
+
+@pytest.mark.parametrize("order", [163, 165, 100_001])
+def test_scipys_limit_of_161_points_is_kept(order: int) -> None:
+    # SciPy 1.11 refused order >= 163 at once (its Vandermonde matrix overflowed); an
+    # exact rational computation would instead take about order^3 steps.
+    with pytest.raises(ValueError, match=r"beyond SciPy.s limit.* use at most 161"):
+        numeric_derivative(lambda x: x * x, 1.0, order=order)
+    with pytest.raises(ValueError, match="beyond SciPy's limit"):
+        central_diff_weights(order)
+    assert float(numeric_derivative(lambda x: x * x, 1.0, order=161)) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("n", "order"), [("1", 3), (None, 3), ([1], 3), (1, "3"), (1, None), (1, 3j)]
+)
+def test_non_numbers_for_n_and_order_raise_type_error_as_scipy(n: Any, order: Any) -> None:
+    with pytest.raises(TypeError, match="must be a whole number, not"):
+        numeric_derivative(lambda x: x, 1.0, n=n, order=order)
