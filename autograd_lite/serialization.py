@@ -226,6 +226,8 @@ def _open_archive(source: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _unreadable(source, "it is not a zip archive") from None
+    except NotImplementedError:  # a zip feature Python does not read (a newer version)
+        raise _unreadable(source, "it uses a zip feature Python cannot read") from None
 
 
 def _members(archive: zipfile.ZipFile, source: str) -> dict[str, _Member]:
@@ -261,6 +263,8 @@ _HEADER_ERRORS = (
     EOFError,
     OSError,
     zipfile.BadZipFile,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # an encrypted member
 )
 
 
@@ -301,7 +305,7 @@ def _read(archive: zipfile.ZipFile, member: _Member, source: str) -> np.ndarray:
                 view[got : got + len(chunk)] = chunk
                 got += len(chunk)
             file.read()  # to the end, where zipfile checks the CRC
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+    except _HEADER_ERRORS as error:
         raise _unreadable(source, f"{member.info.filename[:60]!r}: {error}") from None
     if got != member.nbytes:
         raise _unreadable(source, f"{member.info.filename[:60]!r} is cut short")

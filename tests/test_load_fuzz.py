@@ -113,7 +113,9 @@ def npy(shape: Any, descr: Any, fortran: Any, version: int) -> bytes:
 
 
 SHAPES = {"0.weight": (3, 2), "0.bias": (3,), "2.weight": (1, 3), "2.bias": (1,)}
-names = st.one_of(st.sampled_from(list(SHAPES)), st.text(max_size=12))
+names = st.one_of(  # zipfile itself cuts a name at NUL (and fails on one that starts so)
+    st.sampled_from(list(SHAPES)), st.text(st.characters(exclude_characters="\x00"), max_size=12)
+)
 shapes = st.one_of(
     st.sampled_from([*SHAPES.values(), (2, 3), ()]),
     st.lists(st.integers(-2, 10**6), max_size=3).map(tuple),
