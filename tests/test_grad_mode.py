@@ -197,3 +197,47 @@ def test_no_grad_refuses_an_async_function_with_the_fix() -> None:
 
     with pytest.raises(TypeError, match=r"async function forward.*with ag\.no_grad\(\)"):
         ag.no_grad()(forward)
+
+
+def test_one_no_grad_object_shared_by_two_threads_restores_each_threads_mode() -> None:
+    shared = ag.no_grad()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def a() -> None:
+        with shared:
+            a_in.set()
+            assert b_in.wait(TIMEOUT)
+        a_out.set()
+        seen.append(ag.is_grad_enabled())
+
+    def b() -> None:
+        with ag.enable_grad():
+            assert a_in.wait(TIMEOUT)
+            with shared:
+                b_in.set()
+                assert a_out.wait(TIMEOUT)
+            seen.append(ag.is_grad_enabled())
+
+    first, first_errors = _in_thread(a)
+    second, second_errors = _in_thread(b)
+    _join(first, first_errors)
+    _join(second, second_errors)
+    assert seen == [True, True]
+
+
+def test_the_fast_flag_is_back_once_every_block_is_closed() -> None:
+    # While no block is open anywhere, operations read a plain class attribute, as fast
+    # as before the mode was per thread; inside a block, each thread reads its own.
+    from autograd_lite import grad_mode
+
+    assert type(grad_mode._State) is grad_mode._Everywhere
+    with ag.no_grad():
+        assert type(grad_mode._State) is grad_mode._PerThread
+        with ag.enable_grad():
+            assert ag.is_grad_enabled()
+        assert not ag.is_grad_enabled()
+    assert type(grad_mode._State) is grad_mode._Everywhere
+    with pytest.raises(KeyError), ag.no_grad():
+        raise KeyError("escapes")
+    assert type(grad_mode._State) is grad_mode._Everywhere
