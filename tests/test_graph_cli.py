@@ -115,3 +115,22 @@ def test_runs_as_a_module() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "x = 6" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["x*1e308*10", "--at", "x=1"], "f = inf, the gradient of x = inf: a value on the way"),
+        (["x*1e308 + y", "--at", "x=10,y=1"], "f = inf: a value on the way overflowed"),
+        (["x*x # square", "--at", "x=1"], "`#` is not allowed"),
+        (["sin(x*1e308*10)", "--at", "x=1"], "outside the function's domain"),
+    ],
+)
+def test_overflow_and_comments_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2, out + err
+    assert err.count("\n") == 1
+    assert words in err
+    assert "math domain error" not in err

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,15 @@ def run(args: argparse.Namespace) -> int:
         out.backward()
     except (ArithmeticError, ValueError) as error:
         raise UsageError(str(error)) from None
+    overflowed = [n for n in names if not math.isfinite(leaves[n].grad)]
+    if not math.isfinite(out.data) or overflowed:
+        what = f"{out.label} = {out.data}" if not math.isfinite(out.data) else ""
+        what += ", " * bool(what and overflowed)
+        what += ", ".join(f"the gradient of {n} = {leaves[n].grad}" for n in overflowed)
+        raise UsageError(
+            f"{what}: a value on the way overflowed the largest float (about 1.8e308); "
+            "try values or constants of smaller size"
+        )
 
     print(f"expression: {to_text(tree)}")
     for note in notes:
