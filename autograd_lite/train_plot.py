@@ -79,7 +79,6 @@ def plot_result(result: TrainResult, path: str) -> str:
         ImportError: matplotlib is not installed (the message names the `plot` extra).
     """
     plt = pyplot()
-    path = output_path(path)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     try:
         title = f"{result.config.dataset}: "
@@ -101,10 +100,29 @@ def plot_result(result: TrainResult, path: str) -> str:
         right.set_title("loss curve")
         right.grid(alpha=0.3)
         fig.tight_layout()
-        with atomic_write(path, "plot") as file:
-            fig.savefig(file, format=os.path.splitext(path)[1][1:].lower(), dpi=110)
+        return save_figure(fig, path, dpi=110)
     finally:
         plt.close(fig)
+
+
+def save_figure(fig: Any, path: str, dpi: int = 110) -> str:
+    """Save a matplotlib figure to `path` atomically, as `ag.save` writes; return the path.
+
+    The format comes from the extension; a name without one gets `.png` (see
+    `output_path`). An interrupted write (a full disk, Ctrl-C) leaves the previous
+    picture in place, never a truncated one.
+
+    Args:
+        fig: the figure.
+        path: the image file (`.png`, `.svg`, `.pdf`, ...).
+        dpi: dots per inch of a raster format.
+
+    Returns:
+        The path written: `output_path(path)`.
+    """
+    path = output_path(path)
+    with atomic_write(path, "plot") as file:
+        fig.savefig(file, format=os.path.splitext(path)[1][1:].lower(), dpi=dpi)
     return path
 
 

@@ -341,3 +341,23 @@ def test_members_that_are_not_real_numbers_are_refused(
     with pytest.raises(ValueError, match=r"not a readable \.npz archive") as info:
         ag.load(ag.nn.Linear(2, 1), path)
     assert f"holds {said}, not real numbers" in str(info.value)
+
+
+def test_metadata_is_read_from_its_header_first_and_never_counts_as_a_parameter(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "with_metadata.npz"
+    model = ag.nn.Linear(2, 1, seed=0)
+    ag.save(model, path, metadata={"format": "test", "sizes": [2, 1]})
+    assert serialization.read_metadata(path) == {"format": "test", "sizes": [2, 1]}
+    ag.load(ag.nn.Linear(2, 1, seed=1), path)  # strict: the metadata is no parameter
+    assert "__metadata__" not in serialization.read_state_dict(path)
+    huge = tmp_path / "huge_metadata.npz"
+    write_archive(huge, {"__metadata__.npy": npy_header((10**9,), "|u1") + bytes(10)})
+    error, peak = traced_peak(lambda: serialization.read_metadata(huge))
+    assert "declares shape (1000000000,)" in str(error)
+    assert peak < 200_000
+    floats = tmp_path / "float_metadata.npz"
+    write_archive(floats, {"__metadata__.npy": npy_header((2,)) + bytes(16)})
+    with pytest.raises(ValueError, match="its metadata is 16 bytes of float64"):
+        serialization.read_metadata(floats)

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..train_plot import pyplot
+from ..train_plot import pyplot, save_figure
 from .diagnose import Diagnostics
 
 
@@ -59,7 +59,7 @@ def plot_diagnostics(watch: Diagnostics, path: str, dpi: int = 110) -> str:
         dpi: dots per inch of a `.png` (the figure is 13 x 8.5 inches).
 
     Returns:
-        `path`.
+        The path written (`.png` is added to a name without an extension).
 
     Raises:
         ImportError: matplotlib is not installed (naming the `plot` extra).
@@ -99,9 +99,10 @@ def plot_diagnostics(watch: Diagnostics, path: str, dpi: int = 110) -> str:
         fontsize=11,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
-    return path
+    try:
+        return save_figure(fig, path, dpi)  # atomically, as ag.save writes
+    finally:
+        plt.close(fig)
 
 
 __all__ = ["plot_diagnostics"]
