@@ -326,10 +326,10 @@ def _size_problems(
     """What the headers declare that does not fit the model; and the keys to read.
 
     Checked before any data is read, so a member declaring a huge array costs nothing:
-    only members whose shape is the model parameter's own are read (with strict=False,
-    keys the model does not have are not read at all).
+    only members whose shape is the model parameter's (or buffer's) own are read (with
+    strict=False, keys the model does not have are not read at all).
     """
-    params = dict(model.named_parameters())
+    params = dict(model._named_state())  # parameters and buffers, as load_state_dict reads
     problems: list[str] = []
     if strict:
         missing = [key for key in params if key not in members]
@@ -343,11 +343,13 @@ def _size_problems(
         param = params.get(key)
         if param is None:
             continue
-        want = () if isinstance(param, Value) else param.data.shape
+        buffer = isinstance(param, np.ndarray)
+        want = () if isinstance(param, Value) else np.shape(param if buffer else param.data)
         if member.shape != want:
             kind = "a Value, shape ()" if isinstance(param, Value) else f"shape {want}"
+            what = "buffer" if buffer else "parameter"
             problems.append(
-                f"{key!r}: shape {member.shape} given, but the model's parameter has {kind}"
+                f"{key!r}: shape {member.shape} given, but the model's {what} has {kind}"
             )
         else:
             wanted.append(key)
