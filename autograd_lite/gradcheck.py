@@ -20,6 +20,7 @@ import numpy as np
 from .derivatives import grad
 from .graph import topological_order
 from .tensor import Tensor
+from .validators import check_interval
 from .value import Value
 
 
@@ -115,9 +116,9 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck: give at least one input, as in gradcheck(f, x)")
-    _check_tolerance("eps", eps, "1e-6", positive=True)
-    _check_tolerance("atol", atol, "1e-5", positive=False)
-    _check_tolerance("rtol", rtol, "1e-3", positive=False)
+    eps = check_interval("gradcheck", "eps", eps, 0.0, None, "eps=1e-6", low_open=True)
+    atol = check_interval("gradcheck", "atol", atol, 0.0, None, "atol=1e-5")
+    rtol = check_interval("gradcheck", "rtol", rtol, 0.0, None, "rtol=1e-3")
     converted = [_as_array(x, i) for i, x in enumerate(inputs)]
     for i, (array, _) in enumerate(converted):
         if array.dtype == np.float32 or array.dtype == np.float16:
@@ -157,21 +158,6 @@ def gradcheck(
 
                 _compare(directional, arrays, kinds, eps, atol, rtol, "second-order", k)
     return True
-
-
-def _check_tolerance(name: str, value: object, example: str, positive: bool) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"gradcheck: {name} must be a number, such as {name}={example}; "
-            f"got {type(value).__name__} {value!r:.40}"
-        )
-    number = float(value)
-    if not np.isfinite(number) or number < 0 or (positive and number == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise ValueError(
-            f"gradcheck: {name} must be a finite number {bound}, such as {name}={example}; "
-            f"got {value!r}"
-        )
 
 
 def _stepped(
