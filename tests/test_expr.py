@@ -394,3 +394,14 @@ def test_textbook_spellings_are_read_with_a_note(text: str, as_python: str) -> N
 def test_ln_alone_is_a_function() -> None:
     with pytest.raises(ExpressionError, match=r"`ln` is a function: call it"):
         parse("ln + 1")
+
+
+def test_pythons_own_syntax_warnings_never_reach_the_learner() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for text in ("1if x else 2", "0x1for", "2x"):
+            with pytest.raises(ExpressionError):
+                parse(text)
+    assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
