@@ -41,6 +41,7 @@ import math
 import operator
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -389,7 +390,9 @@ def parse(text: str, notes: list[str] | None = None) -> Expr:
         notes.append(POWER_NOTE)
     reader = _Reader(rewritten, shift, origin, notes)
     try:
-        tree = ast.parse(rewritten, mode="eval")
+        with warnings.catch_warnings():  # "1if x": Python warns on stderr; we refuse in words
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(rewritten, mode="eval")
     except SyntaxError as error:
         end = len(text) + 1
         offset = error.offset or 0
