@@ -17,7 +17,8 @@ from importlib import import_module
 from typing import Any
 
 from . import nn, optim
-from .derivatives import grad, hessian, hvp, jacobian, value_and_grad
+from .derivatives import elementwise_grad, grad, jacobian, jacrev, value_and_grad, vjp
+from .forward import hessian, hvp, jacfwd, jvp
 from .functions import (
     abs,
     arccos,
@@ -114,6 +115,7 @@ __all__ = [
     "derivative",
     "dot",
     "einsum",
+    "elementwise_grad",
     "enable_grad",
     "erf",
     "exp",
@@ -129,7 +131,10 @@ __all__ = [
     "hvp",
     "inner",
     "is_grad_enabled",
+    "jacfwd",
     "jacobian",
+    "jacrev",
+    "jvp",
     "leaky_relu",
     "load",
     "log",
@@ -164,6 +169,7 @@ __all__ = [
     "tensordot",
     "value_and_grad",
     "viz",
+    "vjp",
     "vstack",
     "where",
 ]

@@ -1,36 +1,64 @@
-"""Derivatives of Python functions: `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`.
+"""Derivatives of Python functions by reverse mode: `grad`, `value_and_grad`, `vjp`,
+`jacrev` (also `jacobian`) and `elementwise_grad`.
 
 These wrap a function of plain numbers or arrays: the arguments become leaves of a
 graph (a `Value` for a number, a `Tensor` for an array), the function runs, the backward
-pass computes the partial derivatives, and plain numbers and arrays come back out.
+pass computes the partial derivatives, and plain numbers and arrays come back out. An
+argument may be a tuple, list or dict of them (a *pytree*): its gradient has the same
+structure. Keyword arguments are passed through, and not differentiated.
 
-Nesting works to any depth (`grad(grad(f))`): when an argument is already a node of an
-outer graph, the inner derivative is computed with `create_graph=True`, so it stays a
-node the outer call can differentiate. Each call differentiates through a fresh node
-of its own, so an outer variable that `f` also uses directly is not confused with the
-inner one.
+Every transform nests in every other, to any depth (`grad(grad(f))`,
+`jacfwd(jacrev(f))`): when an argument is already a node of an outer graph, or the call
+runs inside an outer transform, the derivative is computed with `create_graph=True`, so
+it stays a node the outer call can differentiate. Each call differentiates through a
+fresh node of its own, so an outer variable that `f` also uses directly is not confused
+with the inner one. Forward mode (`jvp`, `jacfwd`, `hessian`, `hvp`) is in `forward.py`.
 """
 
 from __future__ import annotations
 
 import numbers
 import threading
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 
-from . import tensor as T
+from . import rules as R
 from .grad_mode import enable_grad
-from .graph import gradients
+from .graph import gradients, topological_order
+from .pytree import flatten, tree_map, unflatten
 from .tensor import Tensor
 from .value import Value
 
 Argnums = int | tuple[int, ...]
 
 
-def _check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:
+class _NestingDepth(threading.local):
+    """How many transforms are running in this thread: inside one, results must stay nodes.
+
+    Per thread: another thread's `grad` call must not make this thread's results nodes.
+    """
+
+    active = 0
+
+
+_Depth = _NestingDepth()
+
+
+@contextmanager
+def running() -> Iterator[None]:
+    """The scope of a transform's call of `f`: transforms called inside it nest."""
+    _Depth.active += 1
+    try:
+        yield
+    finally:
+        _Depth.active -= 1
+
+
+def check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:
+    """`argnums` as a tuple of non-negative positions, or a ValueError naming the call."""
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for i in nums:
         if not isinstance(i, int) or not -nargs <= i < nargs:
@@ -41,8 +69,14 @@ def _check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:
     return tuple(i % nargs for i in nums)
 
 
-def _leaf(x: Any, name: str) -> tuple[Value | Tensor, bool]:
-    """A fresh node for argument x, and whether x was itself a node (nested call)."""
+def leaf(x: Any, name: str, in_tree: bool = False) -> tuple[Value | Tensor, bool]:
+    """A fresh node for argument x, and whether x was itself a node (nested call).
+
+    A number becomes a Value, except inside a tuple, list or dict (`in_tree`): there it
+    becomes a 0-d Tensor, so that it combines with the arrays beside it.
+    """
+    if in_tree and isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return Tensor(np.asarray(float(x)), requires_grad=True), False
     if isinstance(x, Value):
         return x + 0.0, True  # a node of its own, still connected to the outer graph
     if isinstance(x, Tensor):
@@ -53,7 +87,7 @@ def _leaf(x: Any, name: str) -> tuple[Value | Tensor, bool]:
         return Tensor(x.data, requires_grad=True), False
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Value(float(x)), False
-    if isinstance(x, (np.ndarray, list, tuple)):
+    if isinstance(x, (np.ndarray, np.generic, list, tuple)):
         array = np.asarray(x)
         if array.dtype.kind not in "iuf":
             raise TypeError(
@@ -64,8 +98,48 @@ def _leaf(x: Any, name: str) -> tuple[Value | Tensor, bool]:
         return Tensor(array, requires_grad=True), False
     raise TypeError(
         f"{name}: cannot differentiate with respect to {type(x).__name__} {x!r:.60}; "
-        "pass a number, an ndarray, a Value or a Tensor"
+        "pass a number, an ndarray, a Value or a Tensor (or a tuple, list or dict of them)"
     )
+
+
+class Inputs:
+    """The arguments a transform differentiates, as fresh leaf nodes.
+
+    Each argument in `nums` is flattened (`pytree.flatten`) unless `arrays` says it is one
+    array-like; each leaf becomes a node. `call_args` are the arguments to call `f` with.
+
+    Attributes:
+        call_args: the positional arguments, the differentiated ones made of nodes.
+        leaves: every leaf node, in order.
+        originals: what the caller passed for each leaf.
+        nested: True inside an outer transform, or when an argument is an outer node.
+    """
+
+    def __init__(self, args: Any, nums: tuple[int, ...], name: str, arrays: bool = False):
+        self.call_args = list(args)
+        self.nested = _Depth.active > 0
+        self.leaves: list[Any] = []
+        self.originals: list[Any] = []
+        self._parts: list[tuple[Any, int, int]] = []
+        for i in nums:
+            items, structure = ([args[i]], None) if arrays else flatten(args[i])
+            in_tree = structure is not None and len(structure) > 1
+            start = len(self.leaves)
+            for item in items:
+                node, inner = leaf(item, name, in_tree)
+                self.leaves.append(node)
+                self.originals.append(item)
+                self.nested = self.nested or inner
+            made = self.leaves[start:]
+            self.call_args[i] = made[0] if structure is None else unflatten(structure, made)
+            self._parts.append((structure, start, len(self.leaves)))
+
+    def rebuild(self, values: list[Any]) -> list[Any]:
+        """One value per leaf, put back into the structure of each argument."""
+        return [
+            values[start] if structure is None else unflatten(structure, values[start:stop])
+            for structure, start, stop in self._parts
+        ]
 
 
 def _as_output(out: Any, name: str) -> Value | Tensor | float:
@@ -82,65 +156,88 @@ def _as_output(out: Any, name: str) -> Value | Tensor | float:
         return float(out)
     if isinstance(out, np.ndarray) and out.size == 1:
         return float(out.reshape(()))
+    hint = ""
+    if isinstance(out, np.ndarray):
+        hint = " (use ag.jacobian)"
+    elif isinstance(out, tuple) and len(out) == 2:
+        hint = " (does f return (value, aux)? pass has_aux=True)"
     raise TypeError(
         f"{name}: f must return a Value, a one-element Tensor or a number, got "
-        f"{type(out).__name__}" + (" (use ag.jacobian)" if isinstance(out, np.ndarray) else "")
+        f"{type(out).__name__}{hint}"
     )
 
 
-def _gradients(out: Value | Tensor, leaves: list[Any], nested: bool) -> list[Any]:
-    """d out / d leaf for every leaf: nodes when nested, plain numbers or arrays otherwise."""
-    if isinstance(out, Value):
-        with enable_grad() if nested else nullcontext():
-            grads = gradients(out, 1.0, create_graph=nested)
-        return [grads.get(leaf, 0.0) if isinstance(leaf, Value) else None for leaf in leaves]
-    if not out.requires_grad:
-        found: dict[Any, Any] = {}
-    else:
-        found = T.gradients(out, np.ones_like(out.data), create_graph=nested)
-    return [found.get(leaf) for leaf in leaves]
+def split_aux(result: Any, name: str) -> tuple[Any, Any]:
+    """`(value, aux)` from what f returned with `has_aux=True`."""
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise TypeError(
+            f"{name}: with has_aux=True, f must return a pair (value, aux), got "
+            f"{type(result).__name__}"
+        )
+    return result[0], result[1]
 
 
-def _result(g: Any, leaf: Any, original: Any, nested: bool) -> Any:
+def pullback(out: Any, seed: Any, leaves: list[Any], nested: bool) -> list[Any]:
+    """$\\sum$ seed $\\cdot\\,\\partial out/\\partial\\,leaf$ for each leaf (None where out
+    does not depend on it): numbers and arrays, or nodes when `nested`."""
+    if not isinstance(out, (Value, Tensor)) or not out.requires_grad:
+        return [None] * len(leaves)
+    if nested and isinstance(out, Tensor) and not isinstance(seed, Tensor):
+        seed = Tensor(np.asarray(seed, dtype=out.data.dtype))
+    with enable_grad() if nested else nullcontext():
+        grads = gradients(out, seed, create_graph=nested)
+    return [grads.get(node) for node in leaves]
+
+
+def result(g: Any, node: Any, original: Any, nested: bool) -> Any:
     """Convert a gradient back to the kind of thing the argument was.
 
     Inside an outer differentiation (`nested`), a gradient that is a node stays a node,
     so the outer call can differentiate it.
     """
-    if isinstance(leaf, Value):
+    if isinstance(node, Value):
         if g is None:
             return 0.0
         return g if nested else float(g)
     if g is None:
-        g = np.zeros_like(leaf.data)
+        g = np.zeros_like(node.data)
     if nested:
         return g if isinstance(g, Tensor) else Tensor(g)
+    if isinstance(original, numbers.Real):  # a number in a pytree: a 0-d Tensor inside
+        return float(np.asarray(g).reshape(()))
     if isinstance(original, Tensor):
-        return Tensor(np.asarray(g, dtype=leaf.data.dtype))
-    return np.asarray(g, dtype=leaf.data.dtype).reshape(leaf.shape)
+        return Tensor(np.asarray(g, dtype=node.data.dtype))
+    return np.asarray(g, dtype=node.data.dtype).reshape(node.shape)
 
 
-class _NestingDepth(threading.local):
-    """How many `grad` calls are running in this thread: inside one, results must stay nodes.
-
-    Per thread: another thread's `grad` call must not make this thread's results nodes.
-    """
-
-    active = 0
-
-
-_Depth = _NestingDepth()
+def plain(x: Any) -> Any:
+    """A node as its number or array (a copy); anything else as it is."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, Tensor):
+        return np.array(x.data)
+    return x
 
 
-def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., tuple[Any, Any]]:
+def _plain(out: Value | Tensor) -> float:
+    return out.data if isinstance(out, Value) else float(out.data.reshape(()))
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
+) -> Callable[..., tuple[Any, Any]]:
     """Return a function computing `(f(*args), gradient)` in one forward and backward pass.
 
     The gradient is $\\partial f/\\partial x$ for the argument `argnums` (a tuple of them
-    gives a tuple of partial derivatives $(\\partial f/\\partial x_i, \\dots)$).
+    gives a tuple of partial derivatives $(\\partial f/\\partial x_i, \\dots)$). An
+    argument that is a tuple, list or dict of numbers and arrays gets a gradient of the
+    same structure. Keyword arguments are passed to f and not differentiated.
 
     Args:
         f: a scalar-valued function of numbers, arrays, Values or Tensors.
         argnums: which positional argument(s) to differentiate with respect to.
+        has_aux: f returns a pair `(value, aux)`; the result is then
+            `((value, aux), gradient)`, with aux's nodes as numbers and arrays.
 
     Example:
         >>> import autograd_lite as ag
@@ -148,53 +245,49 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
         (9.0, (3.0, 3.0))
     """
 
-    def wrapped(*args: Any) -> tuple[Any, Any]:
-        nums = _check_argnums(argnums, len(args), "grad")
-        call_args = list(args)
-        # Nested when an argument is a node of an outer graph, or when f runs inside an
-        # outer grad (it may close over the outer variable: grad(lambda y: x * y)).
-        leaves, nested = [], _Depth.active > 0
-        for i in nums:
-            leaf, inner = _leaf(args[i], "grad")
-            call_args[i] = leaf
-            leaves.append(leaf)
-            nested = nested or inner
-        _Depth.active += 1
-        try:
-            out = _as_output(f(*call_args), "grad")
-        finally:
-            _Depth.active -= 1
+    def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        inputs = Inputs(args, check_argnums(argnums, len(args), "grad"), "grad")
+        with running():
+            returned = f(*inputs.call_args, **kwargs)
+        aux = None
+        if has_aux:
+            returned, aux = split_aux(returned, "grad")
+        out = _as_output(returned, "grad")
+        nested = inputs.nested
         if isinstance(out, float):
-            grads: list[Any] = [None] * len(leaves)
+            grads: list[Any] = [None] * len(inputs.leaves)
             value: Any = out
         else:
-            grads = _gradients(out, leaves, nested)
+            seed = 1.0 if isinstance(out, Value) else np.ones_like(out.data)
+            grads = pullback(out, seed, inputs.leaves, nested)
             value = out if nested else _plain(out)
-        results = tuple(
-            _result(g, leaf, args[i], nested) for g, leaf, i in zip(grads, leaves, nums)
+        results = inputs.rebuild(
+            [result(*each, nested) for each in zip(grads, inputs.leaves, inputs.originals)]
         )
-        return value, (results if isinstance(argnums, tuple) else results[0])
+        gradient = tuple(results) if isinstance(argnums, tuple) else results[0]
+        if has_aux:
+            return (value, aux if nested else tree_map(plain, aux)), gradient
+        return value, gradient
 
     return wrapped
 
 
-def _plain(out: Value | Tensor) -> float:
-    return out.data if isinstance(out, Value) else float(out.data.reshape(()))
-
-
-def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """Return a function computing the gradient of scalar-valued `f`.
 
     $$\\mathrm{grad}(f)(x) = \\nabla f(x)
       = \\left(\\frac{\\partial f}{\\partial x_1}, \\dots\\right)$$
 
-    Numbers in give floats out; ndarrays in give ndarrays of the same shape and dtype.
-    With a tuple `argnums`, returns the tuple of partial derivatives. Nests to any
-    depth: `grad(grad(f))` is the second derivative.
+    Numbers in give floats out; ndarrays in give ndarrays of the same shape and dtype; a
+    tuple, list or dict of them gives the same structure of gradients (a number inside
+    one is a 0-d Tensor for f, so that it combines with arrays, and its gradient a float).
+    With a tuple `argnums`, returns the tuple of partial derivatives. Keyword arguments
+    are passed to f. Nests to any depth: `grad(grad(f))` is the second derivative.
 
     Args:
         f: a function returning a scalar (a Value, a one-element Tensor, or a number).
         argnums: the positional argument(s) to differentiate with respect to.
+        has_aux: f returns `(value, aux)`; the result is `(gradient, aux)`.
 
     Raises:
         ValueError: f returns a non-scalar Tensor (use `jacobian`).
@@ -207,93 +300,205 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         12.0
         >>> ag.grad(lambda a, b: a * b, argnums=(0, 1))(2.0, 5.0)
         (5.0, 2.0)
+        >>> ag.grad(lambda p, x: p["w"] * x + p["b"])({"w": 2.0, "b": 1.0}, x=3.0)
+        {'w': 3.0, 'b': 1.0}
     """
-    value_and_gradient = value_and_grad(f, argnums)
+    value_and_gradient = value_and_grad(f, argnums, has_aux)
 
-    def gradient(*args: Any) -> Any:
-        return value_and_gradient(*args)[1]
+    def gradient(*args: Any, **kwargs: Any) -> Any:
+        value, g = value_and_gradient(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
 
     gradient.__doc__ = f"The gradient of {getattr(f, '__name__', 'f')}."
     return gradient
 
 
-def jacobian(f: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
-    """Return a function computing the Jacobian matrix of array-valued `f`.
+def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+    """Run f at `primals`; return its output and the function $u \\mapsto u^T J$.
 
-    $$J_{ij} = \\frac{\\partial f_i}{\\partial x_j}$$
+    The vector-Jacobian product is what one backward pass computes: for an output
+    cotangent $u$ (the shape of f's output), the gradient of $\\sum u \\cdot f(x)$ with
+    respect to each primal, $u^T \\partial f/\\partial x_i$. The graph is kept, so the
+    function can be called with many cotangents (one per row of the Jacobian).
 
-    of shape `f(x).shape + x.shape`, one backward pass per output element (reverse mode
-    suits few outputs and many inputs).
+    Args:
+        f: a function of the primals (numbers, arrays, or pytrees of them) returning a
+            Value, a Tensor, or a tuple, list or dict of them.
+        *primals: the point.
+
+    Returns:
+        `(f(*primals), vjp_fn)`; `vjp_fn(u)` returns a tuple with one gradient per primal,
+        each shaped like its primal. `u` has the structure and shapes of the output.
 
     Example:
         >>> import numpy as np, autograd_lite as ag
-        >>> ag.jacobian(lambda x: x**2)(np.array([1.0, 2.0]))
+        >>> out, vjp_fn = ag.vjp(lambda x: x ** 2, np.array([1.0, 2.0, 3.0]))
+        >>> vjp_fn(np.array([1.0, 0.0, 1.0]))
+        (array([2., 0., 6.]),)
+    """
+    inputs = Inputs(primals, tuple(range(len(primals))), "vjp")
+    with running():
+        returned = f(*inputs.call_args)
+    outs, structure = flatten(returned)
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        cotangents = flatten(cotangent)[0]
+        if len(cotangents) != len(outs):
+            raise ValueError(
+                f"vjp: the cotangent has {len(cotangents)} part(s) but f returned "
+                f"{len(outs)}; pass one array shaped like each output"
+            )
+        nested = inputs.nested or _Depth.active > 0
+        total: list[Any] = [None] * len(inputs.leaves)
+        for out, u in zip(outs, cotangents):
+            for k, g in enumerate(pullback(out, _cotangent(out, u), inputs.leaves, nested)):
+                if g is not None:
+                    total[k] = g if total[k] is None else total[k] + g
+        grads = [result(*each, nested) for each in zip(total, inputs.leaves, inputs.originals)]
+        return tuple(inputs.rebuild(grads))
+
+    if inputs.nested:
+        return returned, vjp_fn
+    return unflatten(structure, [plain(out) for out in outs]), vjp_fn
+
+
+def _cotangent(out: Any, u: Any) -> Any:
+    if isinstance(u, (Value, Tensor)) and (_Depth.active > 0 or u._op is not None):
+        return u  # a node: the product stays differentiable in u
+    data = u.data if isinstance(u, (Value, Tensor)) else u
+    if isinstance(out, Value):
+        return float(data)
+    shape = tuple(np.shape(out.data))
+    array = np.asarray(data, dtype=np.asarray(out.data).dtype)
+    if array.shape != shape:
+        raise ValueError(
+            f"vjp: the cotangent has shape {array.shape} but the output has shape {shape}; "
+            "pass one number per element of the output"
+        )
+    return array
+
+
+def jacrev(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """Return a function computing the Jacobian of `f` by reverse mode, row by row.
+
+    $$J_{ij} = \\frac{\\partial f_i}{\\partial x_j}$$
+
+    of shape `f(x).shape + x.shape`, one backward pass per output element: cheap for few
+    outputs and many inputs (`jacfwd` is the other way round). Inside another transform
+    it returns a Tensor node, so `jacrev(jacrev(f))` and `jacfwd(jacrev(f))` work.
+
+    Args:
+        f: a function of numbers or arrays returning a Value or a Tensor.
+        argnums: the positional argument(s) to differentiate with respect to; a tuple
+            gives a tuple of Jacobians.
+
+    Example:
+        >>> import numpy as np, autograd_lite as ag
+        >>> ag.jacrev(lambda x: x**2)(np.array([1.0, 2.0]))
         array([[2., 0.],
                [0., 4.]])
     """
 
-    def jac(x: Any) -> np.ndarray:
-        leaf, _ = _leaf(x.data if isinstance(x, Tensor) else np.asarray(x), "jacobian")
-        assert isinstance(leaf, Tensor)
-        out = f(leaf)
-        if isinstance(out, Value) or not isinstance(out, Tensor):
-            raise TypeError(
-                f"jacobian: f must return a Tensor, got {type(out).__name__}; "
-                "for scalar functions use ag.grad"
-            )
-        rows = np.zeros((out.data.size, leaf.data.size), dtype=leaf.data.dtype)
-        if out.requires_grad:
-            order = T.topological_order(out)
-            for i in range(out.data.size):
-                seed = np.zeros(out.data.size, dtype=out.data.dtype)
-                seed[i] = 1.0
-                g = T.gradients(out, seed.reshape(out.shape), order=order).get(leaf)
-                if g is not None:
-                    rows[i] = np.asarray(g).reshape(-1)
-        return rows.reshape(out.shape + leaf.shape)
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        inputs = Inputs(args, check_argnums(argnums, len(args), "jacrev"), "jacrev", True)
+        with running():
+            out = _as_node(f(*inputs.call_args, **kwargs), "jacrev")
+        jacobians = _rows(out, inputs.leaves, inputs.nested)
+        return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
 
     return jac
 
 
-def hessian(f: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
-    """Return a function computing the Hessian of scalar-valued `f` of an array.
+jacobian = jacrev
+"""`ag.jacobian` is `ag.jacrev`: the Jacobian by reverse mode."""
 
-    $$H_{ij} = \\frac{\\partial^2 f}{\\partial x_i \\partial x_j}$$
 
-    computed as the Jacobian of the gradient (reverse over reverse), shape
-    `x.shape + x.shape`.
+def _as_node(out: Any, name: str) -> Any:
+    """f's output, which must be a node: a plain number or array has lost its graph."""
+    if isinstance(out, (Value, Tensor)):
+        return out
+    hint = ""
+    if isinstance(out, (numbers.Real, np.ndarray, np.generic)):
+        hint = (
+            " (a plain number or array: .item(), float() or np.asarray cut the graph; "
+            "for a scalar function use ag.grad)"
+        )
+    raise TypeError(f"{name}: f must return a Tensor or a Value, got {type(out).__name__}{hint}")
+
+
+def shape_of(node: Any) -> tuple[int, ...]:
+    """The shape of a node's data (() for a Value)."""
+    return () if isinstance(node, Value) else tuple(node.data.shape)
+
+
+def _rows(out: Any, leaves: list[Any], nested: bool) -> list[Any]:
+    """The Jacobian of `out` with respect to each leaf, one backward pass per element."""
+    out_shape = shape_of(out)
+    if isinstance(out, Value):
+        seeds: list[Any] = [1.0]
+        order = topological_order(out)
+    else:
+        eye = np.eye(out.data.size, dtype=out.data.dtype)
+        seeds = [row.reshape(out_shape) for row in eye]
+        order = topological_order(out) if out.requires_grad else []
+    rows: list[list[Any]] = [[] for _ in leaves]
+    for seed in seeds:
+        if not order:
+            grads: list[Any] = [None] * len(leaves)
+        elif nested:
+            grads = pullback(out, seed, leaves, True)
+        else:
+            found = gradients(out, seed, order)
+            grads = [found.get(node) for node in leaves]
+        for k, g in enumerate(grads):
+            rows[k].append(g)
+    return [_assemble(column, node, out_shape, nested) for column, node in zip(rows, leaves)]
+
+
+def _assemble(rows: list[Any], node: Any, out_shape: tuple[int, ...], nested: bool) -> Any:
+    """The rows $\\partial out_i/\\partial x$ as one array of shape out.shape + x.shape."""
+    x_shape = shape_of(node)
+    dtype = np.float64 if isinstance(node, Value) else node.data.dtype
+    if nested and any(isinstance(r, (Value, Tensor)) for r in rows):
+        zero = 0.0 if isinstance(node, Value) else Tensor(np.zeros(x_shape, dtype=dtype))
+        nodes = [zero if r is None else r for r in rows]
+        if isinstance(node, Value) and not out_shape:
+            return nodes[0]
+        return R.STACK(nodes, 0).reshape(out_shape + x_shape)
+    array = np.zeros((len(rows), int(np.prod(x_shape, dtype=int))), dtype=dtype)
+    for i, r in enumerate(rows):
+        if r is not None:
+            array[i] = np.asarray(getattr(r, "data", r), dtype=dtype).reshape(-1)
+    jacobian = array.reshape(out_shape + x_shape)
+    if not jacobian.shape:
+        return float(jacobian) if not nested else (Value(float(jacobian)))
+    return Tensor(jacobian) if nested else jacobian
+
+
+def elementwise_grad(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+    """Return a function computing $\\sum_i \\partial f_i/\\partial x$: the vjp of f with a
+    cotangent of ones.
+
+    For an f that works element by element (`ag.tanh`, `lambda x: x**2 * ag.sin(x)`),
+    whose Jacobian is diagonal, that is the derivative at every element at once, in one
+    backward pass: the way to plot f' over a grid.
 
     Example:
         >>> import numpy as np, autograd_lite as ag
-        >>> ag.hessian(lambda x: (x**3).sum())(np.array([1.0, 2.0]))
-        array([[ 6.,  0.],
-               [ 0., 12.]])
+        >>> ag.elementwise_grad(lambda x: x**3)(np.array([1.0, 2.0, 3.0]))
+        array([ 3., 12., 27.])
     """
-    return jacobian(grad(f))
+
+    def derivative(*args: Any, **kwargs: Any) -> Any:
+        inputs = Inputs(args, check_argnums(argnums, len(args), "elementwise_grad"),
+                        "elementwise_grad", True)  # fmt: skip
+        with running():
+            out = _as_node(f(*inputs.call_args, **kwargs), "elementwise_grad")
+        seed = 1.0 if isinstance(out, Value) else np.ones_like(out.data)
+        (g,) = pullback(out, seed, inputs.leaves, inputs.nested)
+        return result(g, inputs.leaves[0], inputs.originals[0], inputs.nested)
+
+    return derivative
 
 
-def hvp(f: Callable[[Any], Any]) -> Callable[[Any, Any], np.ndarray]:
-    """Return a function computing the Hessian-vector product $H(x)\\,v$ of scalar `f`.
-
-    $$Hv = \\nabla_x\\,(\\nabla f(x) \\cdot v)$$
-
-    in two backward passes, without forming H (cost independent of the size of x).
-
-    Example:
-        >>> import numpy as np, autograd_lite as ag
-        >>> ag.hvp(lambda x: (x**3).sum())(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
-        array([ 6., 12.])
-    """
-    gradient = grad(f)
-
-    def product(x: Any, v: Any) -> np.ndarray:
-        v = np.asarray(v.data if isinstance(v, Tensor) else v)
-        x = np.asarray(x.data if isinstance(x, Tensor) else x, dtype=float)
-        if v.shape != x.shape:
-            raise ValueError(f"hvp: v has shape {v.shape} but x has shape {x.shape}")
-        return grad(lambda t: (gradient(t) * v).sum())(x)
-
-    return product
-
-
-__all__ = ["grad", "hessian", "hvp", "jacobian", "value_and_grad"]
+__all__ = ["elementwise_grad", "grad", "jacobian", "jacrev", "value_and_grad", "vjp"]

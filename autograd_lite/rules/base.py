@@ -218,14 +218,17 @@ class Elementwise(Rule):
 
 
 class Structural(Rule):
-    """An op that moves numbers around; `vjp(g, xs, c, out, i)` is its backward.
+    """An op that moves numbers around; `vjp(g, xs, c, out, i)` is its backward and
+    `jvp(ts, xs, c, out)` its forward mode.
 
     `formulas` has one text per input; an op of any number of inputs (`concatenate`)
-    has one text, said of every input.
+    has one text, said of every input. `jvp` takes the tangents of all inputs at once
+    (None for one that does not move), each with a leading axis of k directions, and
+    returns the output's, shape `(k, *out.shape)`.
     """
 
     elementwise = False
-    __slots__ = ("variadic", "vjp")
+    __slots__ = ("jvp", "variadic", "vjp")
 
     def __init__(
         self,
@@ -234,11 +237,13 @@ class Structural(Rule):
         array: Fn,
         vjp: Fn,
         *formulas: str,
+        jvp: Fn,
         variadic: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(name, expr, None, array, tuple(formulas), **options)
         self.vjp = vjp
+        self.jvp = jvp
         self.variadic = variadic
 
     @property

@@ -5,6 +5,14 @@ gradient for input i: `g` is the upstream gradient (the shape of `out`), `xs` th
 and `c` the op's constants (an axis, a shape, an index). Every vjp is written with
 `.reshape`, `.transpose`, `.sum`, `@` (which ndarrays and Tensors share) and
 `call(RULE, ...)`, so it runs on arrays and, under `create_graph=True`, records itself.
+
+Each rule's `jvp(ts, xs, c, out)` is its forward mode: the tangent of `out` from the
+tangents `ts` of the inputs (None for an input that does not move). A tangent carries a
+leading *batch* axis of k directions, shape `(k, *x.shape)`, so that `jacfwd` pushes all
+n directions of an input through the graph in one pass. The linear ops (`sum`,
+`reshape`, `getitem`, ...) apply themselves to the tangent, with their axes shifted by
+one; `matmul` and `einsum` are bilinear ($d(xy) = dx\\,y + x\\,dy$); `max`, `min` and
+`prod` weigh the tangent by their local derivatives.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ FLIP: Structural
 ROLL: Structural
 EINSUM: Structural
 ASTYPE: Structural
+IM2COL: Structural
 
 
 # ---------------------------------------------------------------- helpers shared by the vjps
@@ -86,6 +95,58 @@ def _axis_text(c: tuple[Axis, bool]) -> str:
     return ", ".join(part for part in (text, "keepdims" if keepdims else "") if part)
 
 
+# ---------------------------------------------------------------- helpers shared by the jvps
+
+
+def batch_size(ts: tuple[Any, ...]) -> int:
+    """k, the number of directions the tangents carry (their leading axis)."""
+    return next(int(t.shape[0]) for t in ts if t is not None)
+
+
+def shifted(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """The axes of an op on an array of `ndim` axes, on its tangent (one axis in front)."""
+    if axis is None:
+        return tuple(range(1, ndim + 1))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(a % ndim + 1 for a in axes)
+
+
+def lead(t: Any, ndim: int) -> Any:
+    """A tangent `(k, *shape)` with axes of length 1 after k, up to `ndim` axes after it:
+    so that it broadcasts against an array of `ndim` axes as its point does."""
+    missing = ndim - (t.ndim - 1)
+    if missing <= 0:
+        return t
+    shape = tuple(t.shape)
+    return t.reshape((shape[0], *(1,) * missing, *shape[1:]))
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if a is None else a + b
+
+
+def _zeros(x: Any, k: int, like: Any) -> Any:
+    """The tangent of an input that does not move: zeros `(k, *x.shape)` (a constant)."""
+    zeros = np.zeros((k, *x.shape), dtype=data_of(x).dtype)
+    if isinstance(like, np.ndarray):
+        return zeros
+    from ..tensor import Tensor
+
+    return Tensor(zeros)
+
+
+def _batch_index(index: Any) -> tuple[Any, int]:
+    """`index` for a tangent: a slice for the batch axis in front. Also how many axes an
+    array index puts first when slices separate its arrays (NumPy moves them ahead of
+    everything, the batch axis included), or 0."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = [i for i, p in enumerate(parts) if isinstance(p, np.ndarray)]
+    moved = 0
+    if arrays and arrays[-1] - arrays[0] + 1 != len(arrays):
+        moved = len(np.broadcast_shapes(*(parts[i].shape for i in arrays)))
+    return (slice(None), *parts), moved
+
+
 def index_text(index: Any) -> str:
     """An index as written in Python: `0, 1:3, …` (arrays as `[…]`)."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -128,6 +189,30 @@ def _matmul_vjp(g: Any, xs: tuple[Any, Any], c: Any, out: Any, i: int) -> Any:
     return sum_to(matrix_transpose(x) @ g, tuple(y.shape))
 
 
+def _matmul_jvp(ts: tuple[Any, Any], xs: tuple[Any, Any], c: Any, out: Any) -> Any:
+    """$d(xy) = dx\\,y + x\\,dy$, each product with the batch axis of k directions kept
+    in front (matrices padded with axes of length 1 so that batches line up)."""
+    (tx, ty), (x, y) = ts, xs
+    k, out_shape = batch_size(ts), tuple(out.shape)
+    total = None
+    if tx is not None:
+        if x.ndim == 1 and y.ndim >= 2:  # k row vectors, one per direction
+            tx = tx.reshape((k, *(1,) * (y.ndim - 2), 1, x.shape[0]))
+        elif y.ndim >= 2:
+            tx = lead(tx, len(out_shape))
+        total = (tx @ y).reshape((k, *out_shape))
+    if ty is not None:
+        if y.ndim == 1:
+            if x.ndim == 1:
+                term = ty @ x
+            else:  # k column vectors
+                term = x @ ty.reshape((k, *(1,) * (x.ndim - 2), y.shape[0], 1))
+        else:
+            term = x @ (ty if x.ndim == 1 else lead(ty, len(out_shape)))
+        total = _add(total, term.reshape((k, *out_shape)))
+    return total
+
+
 # ---------------------------------------------------------------- reductions
 
 
@@ -139,6 +224,13 @@ def _sum_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> 
     return broadcast_to(g, shape)
 
 
+def _sum_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
+    axis, keepdims = c
+    if xs[0].ndim == 0:
+        return ts[0]
+    return ts[0].sum(axis=shifted(axis, xs[0].ndim), keepdims=keepdims)
+
+
 def _extreme_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
     # Ties share the gradient equally (as torch.amax and torch.amin).
     axis = c[0]
@@ -147,6 +239,17 @@ def _extreme_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int)
     mask = xd == od.reshape(shape)
     share = mask / mask.sum(axis=axis, keepdims=True)
     return g.reshape(shape) * share.astype(xd.dtype, copy=False)
+
+
+def _extreme_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
+    # The tangent of the max: the mean of the tangents of the tied maxima.
+    axis, keepdims = c
+    xd, od = data_of(xs[0]), data_of(out)
+    mask = xd == od.reshape(keepdims_shape(xd.shape, axis))
+    share = (mask / mask.sum(axis=axis, keepdims=True)).astype(xd.dtype, copy=False)
+    if xd.ndim == 0:
+        return ts[0]
+    return (ts[0] * share).sum(axis=shifted(axis, xd.ndim), keepdims=keepdims)
 
 
 def _exclusive_product(x: np.ndarray, axis: Axis) -> np.ndarray:
@@ -180,6 +283,25 @@ def _prod_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) ->
     return g * _exclusive_product(xd, axis)
 
 
+def _prod_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
+    # d prod(x) = sum_i (prod_{j != i} x_j) dx_i
+    axis, keepdims = c
+    x = xs[0]
+    xd = data_of(x)
+    if xd.ndim == 0:
+        return ts[0]
+    if np.all(xd != 0):
+        others = out.reshape(keepdims_shape(tuple(x.shape), axis)) / x
+    elif isinstance(x, np.ndarray):
+        others = _exclusive_product(xd, axis)
+    else:
+        raise NotImplementedError(
+            "prod: forward mode through a product with a zero among its factors is not "
+            "supported when nested; shift the input away from 0"
+        )
+    return (ts[0] * others).sum(axis=shifted(axis, xd.ndim), keepdims=keepdims)
+
+
 def _cumsum_vjp(g: Any, xs: tuple[Any], axis: int | None, out: Any, i: int) -> Any:
     # out_j = sum_{k <= j} x_k, so x_k gets sum_{j >= k} g_j: a cumsum from the end.
     x = xs[0]
@@ -187,6 +309,13 @@ def _cumsum_vjp(g: Any, xs: tuple[Any], axis: int | None, out: Any, i: int) -> A
         g = g.reshape(-1)
         return call(FLIP, call(CUMSUM, call(FLIP, g, (0,)), 0), (0,)).reshape(tuple(x.shape))
     return call(FLIP, call(CUMSUM, call(FLIP, g, (axis,)), axis), (axis,))
+
+
+def _cumsum_jvp(ts: tuple[Any], xs: tuple[Any], axis: int | None, out: Any) -> Any:
+    t = ts[0]
+    if axis is None:  # along the flattened array
+        return call(CUMSUM, t.reshape((t.shape[0], -1)), 1)
+    return call(CUMSUM, t, axis % xs[0].ndim + 1)
 
 
 # ---------------------------------------------------------------- shape and indexing
@@ -212,6 +341,18 @@ def _concatenate_vjp(g: Any, xs: Any, c: tuple[int, tuple[int, ...]], out: Any, 
     return call(GETITEM, g, index)
 
 
+def _concatenate_jvp(ts: Any, xs: Any, c: tuple[int, tuple[int, ...]], out: Any) -> Any:
+    k = batch_size(ts)
+    like = next(t for t in ts if t is not None)
+    parts = tuple(_zeros(x, k, like) if t is None else t for t, x in zip(ts, xs))
+    if all(isinstance(p, np.ndarray) for p in parts):
+        return _concatenate(parts, (c[0] + 1, c[1]))
+    from ..tensor import Tensor, nary
+
+    lifted = [p if isinstance(p, Tensor) else Tensor(p) for p in parts]
+    return nary(CONCATENATE, lifted, (c[0] + 1, c[1]))
+
+
 def _pad(x: np.ndarray, c: tuple[tuple[tuple[int, int], ...], float]) -> np.ndarray:
     widths, value = c
     return np.pad(x, widths, constant_values=value)
@@ -223,10 +364,44 @@ def _pad_vjp(g: Any, xs: Any, c: Any, out: Any, i: int) -> Any:
     return call(GETITEM, g, index)
 
 
+def _pad_jvp(ts: tuple[Any], xs: Any, c: Any, out: Any) -> Any:
+    return call(PAD, ts[0], (((0, 0), *c[0]), 0.0))  # the padding is constant
+
+
 def _roll_vjp(g: Any, xs: Any, c: Any, out: Any, i: int) -> Any:
     shift, axis = c
     back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
     return call(ROLL, g, (back, axis))
+
+
+def _roll_jvp(ts: tuple[Any], xs: Any, c: Any, out: Any) -> Any:
+    shift, axis = c
+    t = ts[0]
+    if axis is None:  # along the flattened array, then back to the shape
+        shape = tuple(t.shape)
+        return call(ROLL, t.reshape((shape[0], -1)), (shift, 1)).reshape(shape)
+    return call(ROLL, t, (shift, shifted(axis, xs[0].ndim)))
+
+
+def _getitem_jvp(ts: tuple[Any], xs: Any, index: Any, out: Any) -> Any:
+    t = ts[0]
+    batched, moved = _batch_index(index)
+    picked = call(GETITEM, t, batched)
+    if moved:  # NumPy put the array index's axes before the batch axis: move it back
+        order = (moved, *range(moved), *range(moved + 1, picked.ndim))
+        picked = picked.transpose(order)
+    return picked
+
+
+def _scatter_jvp(ts: tuple[Any], xs: Any, c: Any, out: Any) -> Any:
+    shape, index = c
+    t = ts[0]
+    k = int(t.shape[0])
+    batched, moved = _batch_index(index)
+    if moved:  # the order NumPy's indexing gives: the array index's axes first
+        order = (*range(1, moved + 1), 0, *range(moved + 1, t.ndim))
+        t = t.transpose(order)
+    return call(SCATTER, t, ((k, *shape), batched))
 
 
 # ---------------------------------------------------------------- einsum
@@ -260,6 +435,31 @@ def _einsum_apply(spec: str, g: Any, xs: tuple[Any, ...], i: int) -> Any:
     from ..tensor import nary  # a recorded einsum under create_graph
 
     return nary(EINSUM, operands, spec)
+
+
+def _einsum_jvp(ts: tuple[Any, ...], xs: tuple[Any, ...], spec: str, out: Any) -> Any:
+    """$d\\,\\mathrm{einsum}(x_1, \\dots) = \\sum_i \\mathrm{einsum}(\\dots, dx_i, \\dots)$,
+    with a letter of its own for the batch axis, on $dx_i$ and on the output."""
+    inputs, output = spec.split("->")
+    terms = inputs.split(",")
+    z = next(letter for letter in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
+             if letter not in spec)  # fmt: skip
+    total = None
+    for i, t in enumerate(ts):
+        if t is None:
+            continue
+        batched = ",".join(z + term if k == i else term for k, term in enumerate(terms))
+        operands = tuple(t if k == i else x for k, x in enumerate(xs))
+        term: Any
+        if all(isinstance(x, np.ndarray) for x in operands):
+            term = _einsum(operands, batched + "->" + z + output)
+        else:
+            from ..tensor import Tensor, nary
+
+            lifted = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
+            term = nary(EINSUM, lifted, batched + "->" + z + output)
+        total = _add(total, term)
+    return total
 
 
 # ---------------------------------------------------------------- image patches (conv, pool)
@@ -318,6 +518,15 @@ def _im2col_vjp(g: Any, xs: tuple[Any], c: Any, out: Any, i: int) -> Any:
     return total[:, :, ph : ph + h, pw : pw + w]
 
 
+def _im2col_jvp(ts: tuple[Any], xs: tuple[Any], c: Any, out: Any) -> Any:
+    """The patches of the tangent (im2col is linear), with the k directions folded into
+    the batch axis N; the padding is a constant, so its tangent is 0 whatever its value."""
+    t = ts[0]
+    k, n = int(t.shape[0]), int(t.shape[1])
+    patches = call(IM2COL, t.reshape((k * n, *tuple(t.shape[2:]))), (*c[:6], 0.0))
+    return patches.reshape((k, n, *tuple(patches.shape[1:])))
+
+
 def _im2col_text(c: Any) -> str:
     kh, kw, sh, sw, ph, pw, _ = c
     return f"kernel=({kh}, {kw}), stride=({sh}, {sw}), padding=({ph}, {pw})"
@@ -326,18 +535,21 @@ def _im2col_text(c: Any) -> str:
 # fmt: off
 MATMUL = Structural("matmul", "x @ y", np.matmul, _matmul_vjp,
                     "g @ yᵀ", "xᵀ @ g",
+                    jvp=_matmul_jvp,
                     show=Show("infix", " @ ", PRODUCT_LEVEL, strict=True),
                     names=Names("matmul", "__matmul__", "Tensor", None, (np.matmul,)),
                     example=Example((2, 3, 4), (4, 5)))
 SUM = Structural("sum", "sum(x, axis)", lambda x, c: np.sum(x, axis=c[0], keepdims=c[1]),
                  _sum_vjp,
                  "broadcast g back to x's shape",
+                 jvp=_sum_jvp,
                  show=Show("call", "sum", consts=_axis_text),
                  names=Names(None, "sum", "Tensor", None, (np.sum,)),
                  example=Example((2, 3, 4), consts=((0, 2), False)))
 MAX = Structural("max", "max(x, axis)", lambda x, c: np.max(x, axis=c[0], keepdims=c[1]),
                  _extreme_vjp,
                  "g where x is the max (ties share it equally), else 0",
+                 jvp=_extreme_jvp,
                  show=Show("call", "max", consts=_axis_text),
                  names=Names(None, "max", "Tensor", None, (np.max, np.amax)),
                  kink=lambda xs, c, out, eps: _ties(xs[0], c, out, eps),
@@ -346,6 +558,7 @@ MAX = Structural("max", "max(x, axis)", lambda x, c: np.max(x, axis=c[0], keepdi
 MIN = Structural("min", "min(x, axis)", lambda x, c: np.min(x, axis=c[0], keepdims=c[1]),
                  _extreme_vjp,
                  "g where x is the min (ties share it equally), else 0",
+                 jvp=_extreme_jvp,
                  show=Show("call", "min", consts=_axis_text),
                  names=Names(None, "min", "Tensor", None, (np.min, np.amin)),
                  kink=lambda xs, c, out, eps: _ties(xs[0], c, out, eps),
@@ -354,49 +567,58 @@ MIN = Structural("min", "min(x, axis)", lambda x, c: np.min(x, axis=c[0], keepdi
 PROD = Structural("prod", "prod(x, axis)", lambda x, c: np.prod(x, axis=c[0], keepdims=c[1]),
                   _prod_vjp,
                   "g times the product of the other elements",
+                  jvp=_prod_jvp,
                   show=Show("call", "prod", consts=_axis_text),
                   names=Names(None, "prod", "Tensor", None, (np.prod,)),
                   doc="A primitive: exp(sum(log x)) fails at zeros and negative numbers.",
                   example=Example((3, 4), consts=(1, False)))
-CUMSUM = Structural("cumsum", "cumsum(x, axis)", lambda x, axis: np.cumsum(x, axis=axis),
+CUMSUM = Structural("cumsum", "cumsum(x, axis)", lambda x, axis=None: np.cumsum(x, axis=axis),
                     _cumsum_vjp,
                     "cumsum of g from the end",
+                    jvp=_cumsum_jvp,
                     show=Show("call", "cumsum", consts=lambda a: "" if a is None else f"axis={a}"),
                     names=Names(None, "cumsum", "Tensor", None, (np.cumsum,)),
                     example=Example((3, 4), consts=1))
 BROADCAST = Structural("broadcast_to", "broadcast_to(x, shape)", np.broadcast_to,
                        lambda g, xs, c, out, i: sum_to(g, tuple(xs[0].shape)),
                        "sum g back to x's shape",
+                       jvp=lambda ts, xs, c, out: call(
+                           BROADCAST, lead(ts[0], len(c)), (ts[0].shape[0], *c)),
                        show=Show("call", "broadcast_to", consts=lambda s: f"shape={tuple(s)}"),
                        names=Names(),
                        example=Example((3, 1), consts=(2, 3, 4)))
 RESHAPE = Structural("reshape", "reshape(x, shape)", np.reshape,
                      lambda g, xs, c, out, i: g.reshape(tuple(xs[0].shape)),
                      "reshape g to x's shape",
+                     jvp=lambda ts, xs, c, out: ts[0].reshape((ts[0].shape[0], *out.shape)),
                      show=Show("call", "reshape", consts=lambda s: f"shape={tuple(s)}"),
                      names=Names(None, "reshape", "Tensor", None, (np.reshape,)),
                      example=Example((2, 3, 4), consts=(4, 6)))
 TRANSPOSE = Structural("transpose", "transpose(x, axes)", np.transpose,
                        lambda g, xs, c, out, i: g.transpose(_inverse(c)),
                        "transpose g back",
+                       jvp=lambda ts, xs, c, out: ts[0].transpose((0, *(a + 1 for a in c))),
                        show=Show("postfix", "ᵀ", consts=lambda a: f"axes={tuple(a)}"),
                        names=Names(None, "transpose", "Tensor", None, (np.transpose,)),
                        example=Example((2, 3, 4), consts=(2, 0, 1)))
 GETITEM = Structural("getitem", "x[index]", lambda x, index: x[index],
                      lambda g, xs, c, out, i: call(SCATTER, g, (tuple(xs[0].shape), c)),
                      "g added into zeros at index",
+                     jvp=_getitem_jvp,
                      show=Show("index", "[]", consts=index_text),
                      names=Names(None, "__getitem__", "Tensor"),
                      example=Example((3, 4), consts=(np.array([0, 2, 0]), slice(1, None))))
 SCATTER = Structural("scatter_add", "zeros(shape) with x added at index", _array_scatter,
                      lambda g, xs, c, out, i: call(GETITEM, g, c[1]),
                      "g[index]",
+                     jvp=_scatter_jvp,
                      show=Show("call", "scatter_add",
                                consts=lambda c: f"index={index_text(c[1])}"),
                      example=Example((3, 3), consts=((4, 3), np.array([1, 1, 3]))))
 CONCATENATE = Structural("concatenate", "concatenate(xs, axis)", _concatenate,
                          _concatenate_vjp,
                          "g's slice along axis where x sits",
+                         jvp=_concatenate_jvp,
                          variadic=True,
                          show=Show("call", "concatenate", consts=lambda c: f"axis={c[0]}"),
                          names=Names("concatenate", None, "", None, (np.concatenate,)),
@@ -404,22 +626,26 @@ CONCATENATE = Structural("concatenate", "concatenate(xs, axis)", _concatenate,
 FLIP = Structural("flip", "flip(x, axis)", lambda x, axes: np.flip(x, axes),
                   lambda g, xs, axes, out, i: call(FLIP, g, axes),
                   "flip g back",
+                  jvp=lambda ts, xs, axes, out: call(FLIP, ts[0], shifted(axes, xs[0].ndim)),
                   show=Show("call", "flip", consts=lambda a: f"axis={a}"),
                   names=Names(None, "flip", "Tensor", None, (np.flip,)),
                   example=Example((2, 3), consts=(1,)))
 ROLL = Structural("roll", "roll(x, shift, axis)", lambda x, c: np.roll(x, c[0], c[1]),
                   _roll_vjp,
                   "roll g back by -shift",
+                  jvp=_roll_jvp,
                   show=Show("call", "roll", consts=lambda c: f"shift={c[0]}, axis={c[1]}"),
                   names=Names(None, "roll", "Tensor", None, (np.roll,)),
                   example=Example((2, 3), consts=(1, 1)))
 PAD = Structural("pad", "pad(x, widths, value)", _pad, _pad_vjp,
                  "g without the padding",
+                 jvp=_pad_jvp,
                  show=Show("call", "pad", consts=lambda c: f"widths={c[0]}"),
                  names=Names(None, "pad", "Tensor", None, (np.pad,)),
                  example=Example((2, 3), consts=(((1, 0), (0, 2)), 0.5)))
 EINSUM = Structural("einsum", "einsum(subscripts, *xs)", _einsum, _einsum_vjp,
                     "einsum of g with the other operands, to x's subscripts",
+                    jvp=_einsum_jvp,
                     variadic=True,
                     show=Show("call", "einsum", consts=lambda spec: repr(spec)),
                     names=Names("einsum", None, "", None, (np.einsum,)),
@@ -428,17 +654,20 @@ EINSUM = Structural("einsum", "einsum(subscripts, *xs)", _einsum, _einsum_vjp,
 FROM_VALUE = Structural("tensor", "a Value x as a 0-d Tensor", lambda x: np.asarray(x),
                         lambda g, xs, c, out, i: _to_number(g),
                         "g as a number",
+                        jvp=lambda ts, xs, c, out: _batch_of_number(ts[0]),
                         names=Names(),
                         example=Example((), consts=None))
 ASTYPE = Structural("astype", "x as dtype", lambda x, dtype: x.astype(dtype),
                     lambda g, xs, c, out, i: call(ASTYPE, g, data_of(xs[0]).dtype),
                     "g converted back to x's dtype",
+                    jvp=lambda ts, xs, c, out: call(ASTYPE, ts[0], c),
                     show=Show("call", "astype", consts=lambda d: str(np.dtype(d))),
                     names=Names(None, "astype", "Tensor"),
                     example=Example((2, 3), consts=np.dtype(np.float64)))
 IM2COL = Structural("im2col", "p[n, i, j, c, a, b] = x_pad[n, c, i*sh + a, j*sw + b]",
                     _im2col, _im2col_vjp,
                     "add each patch's g back where the patch came from (col2im)",
+                    jvp=_im2col_jvp,
                     show=Show("call", "im2col", consts=_im2col_text),
                     names=Names(),
                     doc="A primitive: gathering the patches with indexing would record one "
@@ -446,6 +675,15 @@ IM2COL = Structural("im2col", "p[n, i, j, c, a, b] = x_pad[n, c, i*sh + a, j*sw 
                         "matrix product, a max or a mean.",
                     example=Example((2, 3, 5, 4), consts=(3, 2, 2, 1, 1, 0, 0.0)))
 # fmt: on
+
+
+def _batch_of_number(t: Any) -> Any:
+    """The tangent of a Value, as the tangent of a 0-d Tensor: one direction, shape (1,)."""
+    if isinstance(t, (float, int, np.generic, np.ndarray)):
+        return np.reshape(np.asarray(t, dtype=np.float64), (1,))
+    from ..tensor import Tensor
+
+    return Tensor._of_value(t).reshape((1,))
 
 
 def _to_number(g: Any) -> float:

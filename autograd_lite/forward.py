@@ -1,0 +1,259 @@
+"""Forward mode: `jvp` and `jacfwd`, and the Hessian tools built on it, `hessian` and `hvp`.
+
+Reverse mode runs f, then one backward pass per *output* element. Forward mode carries,
+beside every intermediate value u, its tangent $\\dot u$: the derivative of u along a
+direction $v$ of the inputs. It is the arithmetic of dual numbers $u + \\dot u\\,\\varepsilon$
+with $\\varepsilon^2 = 0$: $(u + \\dot u\\varepsilon)(w + \\dot w\\varepsilon) = uw +
+(\\dot u w + u \\dot w)\\varepsilon$. One pass gives $J v$, a column of the Jacobian per
+direction, so it is cheap for few *inputs*.
+
+Here f runs once on fresh leaves, recording its graph as usual, and `graph.tangents`
+pushes the tangents through it inputs first: an elementwise op multiplies by the same
+local derivative the backward pass uses, a structural op applies its rule's `jvp`. All n
+directions of an input travel together, as a leading axis of every tangent, so `jacfwd`
+is one pass, not n. (The graph is kept until the tangents are computed: memory is that
+of reverse mode, not the constant memory of a forward mode that frees as it goes.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
+
+import numpy as np
+
+from .derivatives import (
+    Argnums,
+    Inputs,
+    _as_node,
+    check_argnums,
+    grad,
+    jacrev,
+    plain,
+    running,
+    shape_of,
+)
+from .grad_mode import enable_grad
+from .graph import tangents, topological_order
+from .pytree import flatten, unflatten
+from .tensor import Tensor
+from .value import Value
+
+
+class _Roots:
+    """A stand-in output whose inputs are all of f's outputs: one order for all of them."""
+
+    __slots__ = ("_parents",)
+    _op = None
+
+    def __init__(self, nodes: list[Any]) -> None:
+        self._parents = tuple(nodes)
+
+
+def _order(outs: list[Any]) -> list[Any]:
+    nodes = [o for o in outs if isinstance(o, (Value, Tensor))]
+    if len(nodes) == 1:
+        return topological_order(nodes[0])
+    return topological_order(_Roots(nodes))[1:]
+
+
+def _seed(node: Any, t: Any, k: int | None, nested: bool) -> Any:
+    """The tangent of a leaf: a number for a Value; `(k, *shape)` for a Tensor (k = 1 for
+    one direction `t`, or the n directions of the identity when t is None)."""
+    if isinstance(node, Value):
+        if isinstance(t, Value):
+            return t
+        return 1.0 if t is None else float(getattr(t, "data", t))
+    if t is None:
+        n = node.data.size
+        seed: Any = np.eye(n, dtype=node.data.dtype).reshape((n, *node.shape))
+    elif isinstance(t, Tensor) and (nested or t.requires_grad):
+        return t.reshape((1, *node.shape))
+    else:
+        array = np.asarray(getattr(t, "data", t), dtype=node.data.dtype)
+        if array.shape != node.shape:
+            raise ValueError(
+                f"jvp: a tangent has shape {array.shape} but its primal has shape "
+                f"{node.shape}; pass one tangent shaped like each primal"
+            )
+        seed = array.reshape((1, *node.shape))
+    return Tensor(seed) if nested else seed
+
+
+def _push(outs: list[Any], seeds: dict[Any, Any], nested: bool) -> dict[Any, Any]:
+    with enable_grad() if nested else nullcontext():
+        return tangents(_order(outs), seeds, create_graph=nested)
+
+
+def _tangent_out(out: Any, t: Any, nested: bool) -> Any:
+    """The tangent of one output, one direction, shaped like the output."""
+    if not isinstance(out, (Value, Tensor)):
+        return np.zeros_like(out) if isinstance(out, np.ndarray) else 0.0
+    if isinstance(out, Value):
+        if t is None:
+            return 0.0
+        return t if nested else float(getattr(t, "data", t))
+    if t is None:
+        zeros = np.zeros_like(out.data)
+        return Tensor(zeros) if nested else zeros
+    t = t.reshape(out.shape)
+    return t if nested else np.array(t)
+
+
+def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
+    """Run f at `primals` and push `tangents` through it: `(f(x), J v)` by forward mode.
+
+    $$\\mathrm{jvp}(f, x, v) = \\Big(f(x),\\ \\frac{\\partial f}{\\partial x}\\,v\\Big)
+      = \\Big(f(x),\\ \\lim_{h \\to 0} \\frac{f(x + h v) - f(x)}{h}\\Big)$$
+
+    the derivative of f along the direction v, at the cost of about one more forward
+    pass (no backward pass, whatever the number of outputs).
+
+    Args:
+        f: a function of the primals, returning a Value, a Tensor, a number, or a tuple,
+            list or dict of them.
+        primals: a tuple (or list) of f's arguments: numbers, arrays, or pytrees of them.
+        tangents: a tuple of the same length, each tangent shaped like its primal.
+
+    Returns:
+        `(output, tangent of the output)`, the tangent with the output's structure.
+
+    Example:
+        >>> import numpy as np, autograd_lite as ag
+        >>> ag.jvp(lambda x: x ** 2, (np.array([1.0, 2.0]),), (np.array([1.0, 10.0]),))
+        (array([1., 4.]), array([ 2., 40.]))
+    """
+    for name, given in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(given, (tuple, list)):
+            raise TypeError(
+                f"jvp: {name} must be a tuple of f's arguments, as in "
+                f"ag.jvp(f, (x,), (v,)); got {type(given).__name__}"
+            )
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); pass one "
+            "tangent per argument of f"
+        )
+    inputs = Inputs(primals, tuple(range(len(primals))), "jvp")
+    directions: list[Any] = []
+    for primal, tangent in zip(primals, tangents):
+        items, structure = flatten(tangent)
+        if structure != flatten(primal)[1]:
+            raise ValueError(
+                "jvp: a tangent is not shaped like its primal (the same tuples, lists and "
+                "dicts, with one array per array)"
+            )
+        directions += items
+    seeds = {
+        node: _seed(node, t, None, inputs.nested) for node, t in zip(inputs.leaves, directions)
+    }
+    with running(), enable_grad():
+        returned = f(*inputs.call_args)
+    outs, structure = flatten(returned)
+    found = _push(outs, seeds, inputs.nested)
+    out_tangents = [_tangent_out(o, found.get(o), inputs.nested) for o in outs]
+    primal_out = outs if inputs.nested else [plain(o) for o in outs]
+    return unflatten(structure, primal_out), unflatten(structure, out_tangents)
+
+
+def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """Return a function computing the Jacobian of `f` by forward mode, in one pass.
+
+    $$J_{ij} = \\frac{\\partial f_i}{\\partial x_j}$$
+
+    of shape `f(x).shape + x.shape`. The n directions $e_1, \\dots, e_n$ of the input
+    travel through the graph together (each tangent has a leading axis of n), so the
+    cost grows with the number of inputs, not outputs: the mirror image of `jacrev`.
+    Inside another transform it returns a Tensor node: `jacfwd(jacrev(f))` is the
+    Hessian.
+
+    Args:
+        f: a function of numbers or arrays returning a Value or a Tensor.
+        argnums: the positional argument(s) to differentiate with respect to; a tuple
+            gives a tuple of Jacobians.
+
+    Example:
+        >>> import numpy as np, autograd_lite as ag
+        >>> ag.jacfwd(lambda x: ag.sin(x) * x[0])(np.array([0.0, 1.0]))
+        array([[0.        , 0.        ],
+               [0.84147098, 0.54030231]])
+    """
+
+    def jac(*args: Any, **kwargs: Any) -> Any:
+        inputs = Inputs(args, check_argnums(argnums, len(args), "jacfwd"), "jacfwd", True)
+        nested = inputs.nested
+        with running(), enable_grad():
+            out = _as_node(f(*inputs.call_args, **kwargs), "jacfwd")
+        jacobians = []
+        for node in inputs.leaves:
+            found = _push([out], {node: _seed(node, None, None, nested)}, nested)
+            jacobians.append(_columns(out, node, found.get(out), nested))
+        return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
+
+    return jac
+
+
+def _columns(out: Any, node: Any, t: Any, nested: bool) -> Any:
+    """The tangents `(n, *out.shape)` of the n directions as a Jacobian `out.shape +
+    x.shape`."""
+    out_shape, x_shape = shape_of(out), shape_of(node)
+    if t is None:
+        zeros = np.zeros(out_shape + x_shape)
+        if not zeros.shape:
+            return Value(0.0) if nested else 0.0
+        return Tensor(zeros) if nested else zeros
+    if isinstance(out, Value):  # a Value's tangent: a number, for a Value input
+        return t if nested else float(getattr(t, "data", t))
+    n = int(t.shape[0])
+    columns = t.reshape((n, -1)).transpose((1, 0)).reshape(out_shape + x_shape)
+    if nested:
+        return columns
+    return float(columns) if not out_shape + x_shape else np.array(columns)
+
+
+def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+    """Return a function computing the Hessian of scalar-valued `f` of an array.
+
+    $$H_{ij} = \\frac{\\partial^2 f}{\\partial x_i \\partial x_j}$$
+
+    as `jacfwd(jacrev(f))`: the gradient by one backward pass (recorded), then its
+    Jacobian by forward mode, all n columns in one pass. Shape `x.shape + x.shape`.
+
+    Example:
+        >>> import numpy as np, autograd_lite as ag
+        >>> ag.hessian(lambda x: (x**3).sum())(np.array([1.0, 2.0]))
+        array([[ 6.,  0.],
+               [ 0., 12.]])
+    """
+    return jacfwd(jacrev(f, argnums), argnums)
+
+
+def hvp(f: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """Return a function computing the Hessian-vector product $H(x)\\,v$ of scalar `f`.
+
+    $$Hv = \\frac{\\partial}{\\partial h}\\nabla f(x + h v)\\Big|_{h=0}$$
+
+    forward mode over reverse mode: one backward pass for the gradient, one tangent pass
+    along v, without forming H (cost independent of the size of x).
+
+    Example:
+        >>> import numpy as np, autograd_lite as ag
+        >>> ag.hvp(lambda x: (x**3).sum())(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+        array([ 6., 12.])
+    """
+    gradient = grad(f)
+
+    def product(x: Any, v: Any) -> Any:
+        vs = np.shape(getattr(v, "data", v))
+        xs = np.shape(getattr(x, "data", x))
+        if vs != xs:
+            raise ValueError(f"hvp: v has shape {vs} but x has shape {xs}")
+        if not isinstance(x, (Value, Tensor)):
+            x = np.asarray(x, dtype=float)
+        return jvp(gradient, (x,), (v,))[1]
+
+    return product
+
+
+__all__ = ["hessian", "hvp", "jacfwd", "jvp"]
