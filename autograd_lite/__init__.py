@@ -19,6 +19,7 @@ from typing import Any
 from . import nn, optim
 from .derivatives import elementwise_grad, grad, jacobian, jacrev, value_and_grad, vjp
 from .forward import hessian, hvp, jacfwd, jvp
+from .function import Function
 from .functions import (
     abs,
     arccos,
@@ -95,6 +96,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Function",
     "Tensor",
     "Value",
     "abs",

@@ -210,6 +210,11 @@ def result(g: Any, node: Any, original: Any, nested: bool) -> Any:
     return np.asarray(g, dtype=node.data.dtype).reshape(node.shape)
 
 
+def raw(x: Any) -> Any:
+    """The number or array of a node; anything else as it is."""
+    return x.data if isinstance(x, (Value, Tensor)) else x
+
+
 def plain(x: Any) -> Any:
     """A node as its number or array (a copy); anything else as it is."""
     if isinstance(x, Value):
@@ -468,7 +473,7 @@ def _assemble(rows: list[Any], node: Any, out_shape: tuple[int, ...], nested: bo
     array = np.zeros((len(rows), int(np.prod(x_shape, dtype=int))), dtype=dtype)
     for i, r in enumerate(rows):
         if r is not None:
-            array[i] = np.asarray(getattr(r, "data", r), dtype=dtype).reshape(-1)
+            array[i] = np.asarray(raw(r), dtype=dtype).reshape(-1)
     jacobian = array.reshape(out_shape + x_shape)
     if not jacobian.shape:
         return float(jacobian) if not nested else (Value(float(jacobian)))

@@ -31,6 +31,7 @@ from .derivatives import (
     grad,
     jacrev,
     plain,
+    raw,
     running,
     shape_of,
 )
@@ -64,14 +65,14 @@ def _seed(node: Any, t: Any, k: int | None, nested: bool) -> Any:
     if isinstance(node, Value):
         if isinstance(t, Value):
             return t
-        return 1.0 if t is None else float(getattr(t, "data", t))
+        return 1.0 if t is None else float(raw(t))
     if t is None:
         n = node.data.size
         seed: Any = np.eye(n, dtype=node.data.dtype).reshape((n, *node.shape))
     elif isinstance(t, Tensor) and (nested or t.requires_grad):
         return t.reshape((1, *node.shape))
     else:
-        array = np.asarray(getattr(t, "data", t), dtype=node.data.dtype)
+        array = np.asarray(raw(t), dtype=node.data.dtype)
         if array.shape != node.shape:
             raise ValueError(
                 f"jvp: a tangent has shape {array.shape} but its primal has shape "
@@ -93,7 +94,7 @@ def _tangent_out(out: Any, t: Any, nested: bool) -> Any:
     if isinstance(out, Value):
         if t is None:
             return 0.0
-        return t if nested else float(getattr(t, "data", t))
+        return t if nested else float(raw(t))
     if t is None:
         zeros = np.zeros_like(out.data)
         return Tensor(zeros) if nested else zeros
@@ -204,7 +205,7 @@ def _columns(out: Any, node: Any, t: Any, nested: bool) -> Any:
             return Value(0.0) if nested else 0.0
         return Tensor(zeros) if nested else zeros
     if isinstance(out, Value):  # a Value's tangent: a number, for a Value input
-        return t if nested else float(getattr(t, "data", t))
+        return t if nested else float(raw(t))
     n = int(t.shape[0])
     columns = t.reshape((n, -1)).transpose((1, 0)).reshape(out_shape + x_shape)
     if nested:
@@ -245,8 +246,8 @@ def hvp(f: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
     gradient = grad(f)
 
     def product(x: Any, v: Any) -> Any:
-        vs = np.shape(getattr(v, "data", v))
-        xs = np.shape(getattr(x, "data", x))
+        vs = np.shape(raw(v))
+        xs = np.shape(raw(x))
         if vs != xs:
             raise ValueError(f"hvp: v has shape {vs} but x has shape {xs}")
         if not isinstance(x, (Value, Tensor)):

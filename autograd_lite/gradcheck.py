@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .derivatives import grad
+from .function import FunctionRule
 from .graph import topological_order
 from .tensor import Tensor
 from .validators import check_interval
@@ -53,21 +54,25 @@ def _evaluate(f: Callable[..., Any], args: list[Any]) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
 
 
-def _kinks(f: Callable[..., Any], args: list[Any], eps: float) -> list[str]:
-    """Ops that sit within eps of a point where their derivative jumps (`Rule.kink`)."""
+def _survey(f: Callable[..., Any], args: list[Any], eps: float) -> tuple[list[str], list[str]]:
+    """Ops that sit within eps of a point where their derivative jumps (`Rule.kink`), and
+    the names of the `ag.Function`s in the graph (their backward is hand-written)."""
     wrapped = [Value(a) if isinstance(a, float) else Tensor(a, requires_grad=True) for a in args]
     out = f(*wrapped)
     if not isinstance(out, (Value, Tensor)) or not out._op:
-        return []
-    found = []
+        return [], []
+    kinks: list[str] = []
+    functions: list[str] = []
     for node in topological_order(out):
         op = node._op
+        if isinstance(op, FunctionRule) and op.name not in functions:
+            functions.append(op.name)
         if op is None or op.kink is None:
             continue
         xs = tuple(np.asarray(p.data) for p in node._parents)
         if op.kink(xs, node._ctx, np.asarray(node.data), eps):
-            found.append(f"{op.name} {op.kink_text}")
-    return found
+            kinks.append(f"{op.name} {op.kink_text}")
+    return kinks, functions
 
 
 def gradcheck(
@@ -131,7 +136,11 @@ def gradcheck(
     arrays = [array.astype(np.float64) for array, _ in converted]
     kinds = [kind for _, kind in converted]
     args = [_rebuild(a, k) for a, k in zip(arrays, kinds)]
-    for kink in _kinks(f, args, eps):
+    kinks, functions = _survey(f, args, eps)
+    suspects = ""
+    if functions:
+        suspects = f"; check the hand-written backward of {', '.join(functions)}"
+    for kink in kinks:
         warnings.warn(
             f"gradcheck: the point sits on a kink ({kink}); the derivative there is a "
             "convention and central differences average the two sides",
@@ -147,7 +156,8 @@ def gradcheck(
                 return out.reshape(-1)[k]
             return out
 
-        _compare(component, arrays, kinds, eps, atol, rtol, "gradient", k if n_out > 1 else None)
+        _compare(component, arrays, kinds, eps, atol, rtol, "gradient",
+                 k if n_out > 1 else None, suspects)  # fmt: skip
         if second_order:
             for i in range(len(arrays)):
                 direction = np.random.default_rng(i).standard_normal(arrays[i].shape)
@@ -156,7 +166,7 @@ def gradcheck(
                     g = grad(component, argnums=i)(*a)
                     return (g * v).sum() if isinstance(g, Tensor) else g * float(v)
 
-                _compare(directional, arrays, kinds, eps, atol, rtol, "second-order", k)
+                _compare(directional, arrays, kinds, eps, atol, rtol, "second-order", k, suspects)
     return True
 
 
@@ -195,6 +205,7 @@ def _compare(
     rtol: float,
     what: str,
     output: int | None,
+    suspects: str = "",
 ) -> None:
     args = [_rebuild(a, k) for a, k in zip(arrays, kinds)]
     analytic = grad(f, argnums=tuple(range(len(arrays))))(*args)
@@ -217,7 +228,7 @@ def _compare(
                 raise AssertionError(
                     f"gradcheck: {what}{of} mismatch at {where}: analytic {value!r}, "
                     f"numeric {numeric!r} (difference {abs(value - numeric):.3g}, "
-                    f"tolerance {atol + rtol * abs(numeric):.3g})"
+                    f"tolerance {atol + rtol * abs(numeric):.3g}){suspects}"
                 )
 
 

@@ -785,7 +785,7 @@ class Tensor:
             grads = _backward_pass(self, _seed(self, grad, False), order, release)
         stored: set[int] = set()
         for node, g in grads.items():
-            if type(node) is Value:  # a Value that an ag.stack of Values brought in
+            if isinstance(node, Value):  # a Value that an ag.stack of Values brought in
                 node.grad += float(g)
                 continue
             if not create_graph:

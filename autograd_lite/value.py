@@ -436,13 +436,17 @@ class Value:
                 g = node.grad
                 x = node._x
                 y = node._y
-                partials = op.partials
                 if y is not None:
+                    partials = op.partials
                     x.grad += g * partials[0](x.data, y.data, node.data)
                     y.grad += g * partials[1](x.data, y.data, node.data)
-                else:
-                    x.grad += g * partials[0](x.data, node._ctx, node.data)
+                elif x is not None:
+                    x.grad += g * op.partials[0](x.data, node._ctx, node.data)
+                else:  # an op of any number of inputs (ag.Function): its rule's vjp
+                    _many_step(node, g)
         except ZeroDivisionError:
+            if x is None:
+                raise
             raise ZeroDivisionError(
                 f"backward: the derivative of {op.name} ({op.expr}) is infinite at "
                 f"x = {x.data!r}; its formula {op.formulas} divides by zero there"
@@ -451,3 +455,23 @@ class Value:
             if accumulated:
                 for node, before in zip(order, previous):
                     node.grad += before
+
+
+class ManyInputs(Value):
+    """A Value made by an op of any number of inputs (an `ag.Function`): they sit in a
+    tuple, and its rule is structural (a `vjp`, called once per input)."""
+
+    __slots__ = ("_inputs",)
+    _inputs: tuple[Any, ...]
+
+    @property
+    def _parents(self) -> tuple[Any, ...]:
+        return self._inputs
+
+
+def _many_step(node: ManyInputs, g: float) -> None:
+    """The backward step of a `ManyInputs` node, on numbers: each input gets its vjp."""
+    op, parents = node._op, node._inputs
+    xs = tuple(p.data for p in parents)
+    for i, parent in enumerate(parents):
+        parent.grad += op.vjp(g, xs, node._ctx, node.data, i)  # type: ignore[union-attr]

@@ -48,8 +48,12 @@ def local_derivative(node: Any, index: int) -> float:
     log of a number <= 0); the engine would raise there.
     """
     x = node._parents[0].data
+    op = node._op
     try:
-        return float(node._op.partials[index](x, _second(node), node.data))
+        if not op.elementwise:  # an ag.Function of Values: its vjp of 1 is the local
+            xs = tuple(p.data for p in node._parents)
+            return float(op.vjp(1.0, xs, node._ctx, node.data, index))
+        return float(op.partials[index](x, _second(node), node.data))
     except (ZeroDivisionError, ValueError, OverflowError):
         return math.nan
 

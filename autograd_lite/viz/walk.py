@@ -278,8 +278,11 @@ def _edges(
     dst = "op" + ids[node][1:]
     edges = []
     k = offset
-    for i, parent in enumerate(node._parents):
-        src, variable, formula = ids[parent], "xy"[i], op.formulas[i]
+    parents = node._parents
+    for i, parent in enumerate(parents):
+        # An op of any number of inputs (concatenate, a Function) has one formula for all.
+        formula = op.formulas[min(i, len(op.formulas) - 1)]
+        src, variable = ids[parent], "xy"[i] if len(parents) <= 2 else f"x{i + 1}"
         if tensor:
             k += bool(parent.requires_grad)
             step = k if parent.requires_grad else 0
