@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import Any
 
 from . import nn, optim
+from .checkpoint import checkpoint
 from .derivatives import elementwise_grad, grad, jacobian, jacrev, value_and_grad, vjp
 from .forward import hessian, hvp, jacfwd, jvp
 from .function import Function
@@ -109,6 +110,7 @@ __all__ = [
     "arctanh",
     "cbrt",
     "ceil",
+    "checkpoint",
     "clip",
     "concatenate",
     "cos",

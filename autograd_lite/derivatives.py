@@ -30,6 +30,7 @@ from .grad_mode import enable_grad
 from .graph import gradients, topological_order
 from .pytree import flatten, tree_map, unflatten
 from .tensor import Tensor
+from .tensor import _backward_pass as backward_pass
 from .value import Value
 
 Argnums = int | tuple[int, ...]
@@ -184,6 +185,10 @@ def pullback(out: Any, seed: Any, leaves: list[Any], nested: bool) -> list[Any]:
         return [None] * len(leaves)
     if nested and isinstance(out, Tensor) and not isinstance(seed, Tensor):
         seed = Tensor(np.asarray(seed, dtype=out.data.dtype))
+    if not nested and isinstance(out, Tensor) and all(n._op is None for n in leaves):
+        # The fast loop of Tensor.backward: each gradient dropped once passed on.
+        kept = backward_pass(out, np.asarray(seed), topological_order(out))
+        return [kept.get(node) for node in leaves]
     with enable_grad() if nested else nullcontext():
         grads = gradients(out, seed, create_graph=nested)
     return [grads.get(node) for node in leaves]
