@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import Any
 
 from . import nn, optim
+from .anomaly import detect_anomaly
 from .checkpoint import checkpoint
 from .derivatives import elementwise_grad, grad, jacobian, jacrev, value_and_grad, vjp
 from .forward import hessian, hvp, jacfwd, jvp
@@ -117,6 +118,7 @@ __all__ = [
     "cosh",
     "data",
     "derivative",
+    "detect_anomaly",
     "dot",
     "einsum",
     "elementwise_grad",

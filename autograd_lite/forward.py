@@ -176,9 +176,9 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     Example:
         >>> import numpy as np, autograd_lite as ag
-        >>> ag.jacfwd(lambda x: ag.sin(x) * x[0])(np.array([0.0, 1.0]))
-        array([[0.        , 0.        ],
-               [0.84147098, 0.54030231]])
+        >>> ag.jacfwd(lambda x: x * x[0])(np.array([2.0, 3.0]))   # (x0^2, x1 x0)
+        array([[4., 0.],
+               [3., 2.]])
     """
 
     def jac(*args: Any, **kwargs: Any) -> Any:

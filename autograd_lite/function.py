@@ -35,10 +35,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from . import tensor as T
+from .anomaly import watch
 from .derivatives import raw
 from .grad_mode import _State, enable_grad, no_grad
 from .rules import Show, Structural
-from .tensor import Tensor, _constant, _make
+from .tensor import Tensor, _constant
 from .value import ManyInputs, Value
 
 Node = Value | Tensor
@@ -369,7 +371,7 @@ def _output(rule: FunctionRule, data: Any, nodes: tuple[Node, ...], ctx: Any) ->
     if isinstance(data, np.ndarray):
         if not nodes:
             return _constant(data)
-        return _make(data, rule, nodes, ctx)  # type: ignore[arg-type]  # Values too (stack)
+        return T._make(data, rule, nodes, ctx)  # type: ignore[arg-type]  # Values too (stack)
     out = ManyInputs.__new__(ManyInputs)
     out.data = data
     out.grad = 0.0
@@ -382,6 +384,8 @@ def _output(rule: FunctionRule, data: Any, nodes: tuple[Node, ...], ctx: Any) ->
         out._inputs = ()
         out._op = None
     out._ctx = ctx
+    if _State.anomaly:
+        watch(out, rule, nodes, None)
     return out
 
 

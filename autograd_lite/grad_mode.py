@@ -20,13 +20,18 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 class _ThreadMode(threading.local):
-    """Each thread's own mode, and the modes its open blocks will restore.
+    """Each thread's own modes, and the grad modes its open blocks will restore.
 
-    The class attribute is every thread's default, so a thread that never entered a
-    block reads True without any set-up.
+    The class attributes are every thread's defaults, so a thread that never entered a
+    block reads them without any set-up.
+
+    Attributes:
+        enabled: record the graph (`no_grad` turns it off).
+        anomaly: check every op's output for NaN and infinity (`ag.detect_anomaly`).
     """
 
     enabled: bool = True
+    anomaly: bool = False
 
     def __init__(self) -> None:
         self.previous: list[bool] = []
@@ -45,10 +50,11 @@ class _Everywhere:
 
     __slots__ = ()
     enabled = True
+    anomaly = False
 
 
 class _PerThread:
-    """The mode while some thread is inside a block: each thread reads its own."""
+    """The modes while some thread is inside a block: each thread reads its own."""
 
     __slots__ = ()
 
@@ -56,32 +62,39 @@ class _PerThread:
     def enabled(self) -> bool:
         return _thread.enabled
 
+    @property
+    def anomaly(self) -> bool:
+        return _thread.anomaly
+
 
 _State = _Everywhere()
-"""Read by every operation as `_State.enabled`. Its class is `_Everywhere` while no block
-is open in any thread (the common case, and the fast one), and `_PerThread` while one is."""
+"""Read by every operation as `_State.enabled` (and by the watching modes as
+`_State.anomaly`). Its class is `_Everywhere` while no block is open in any thread (the
+common case, and the fast one), and `_PerThread` while one is."""
 _lock = threading.Lock()
 _open_blocks = 0
 
 
-def _enter(mode: bool) -> None:
-    """Open a block in this thread: set its mode, remembering the one to restore."""
+def count_block(change: int) -> None:
+    """Count a block opened (+1) or closed (-1) in some thread: while any is open, each
+    thread reads its own modes (`_thread`), which the block sets."""
     global _open_blocks
     with _lock:
-        _open_blocks += 1
-        _State.__class__ = _PerThread  # type: ignore[assignment]
+        _open_blocks += change
+        _State.__class__ = _PerThread if _open_blocks else _Everywhere  # type: ignore[assignment]
+
+
+def _enter(mode: bool) -> None:
+    """Open a block in this thread: set its mode, remembering the one to restore."""
+    count_block(+1)
     _thread.previous.append(_thread.enabled)
     _thread.enabled = mode
 
 
 def _exit() -> None:
     """Close this thread's innermost block: restore the mode it found."""
-    global _open_blocks
     _thread.enabled = _thread.previous.pop()
-    with _lock:
-        _open_blocks -= 1
-        if _open_blocks == 0:
-            _State.__class__ = _Everywhere
+    count_block(-1)
 
 
 def is_grad_enabled() -> bool:

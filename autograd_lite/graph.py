@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from .anomaly import check_step, infinite_local
+from .grad_mode import _State
 from .rules import broadcast_to, lead, sum_to
 
 RELEASED = (
@@ -123,6 +125,7 @@ def chain_rule(
     if grads is None:
         grads = {}
     grads[root] = seed
+    checked = _State.anomaly  # ag.detect_anomaly(): check every step's contribution
     for node in order:
         op = node._op
         if op is None or node not in grads:
@@ -141,7 +144,7 @@ def chain_rule(
             if not parent.requires_grad:
                 continue
             if op.elementwise:
-                local = _local(op, i, x, second, out)
+                local = _local(op, i, x, second, out, node)
                 if type(local) is float and local == 1.0:
                     contribution = g
                 elif type(g) is float and g == 1.0:
@@ -153,14 +156,18 @@ def chain_rule(
             else:
                 local = None
                 contribution = op.vjp(g, xs, node._ctx, out, i)
+            if checked:
+                check_step(node, i, parent, g, contribution)
             yield Step(node, i, parent, g, local, contribution)
             grads[parent] = grads[parent] + contribution if parent in grads else contribution
 
 
-def _local(op: Any, i: int, x: Any, second: Any, out: Any) -> Any:
+def _local(op: Any, i: int, x: Any, second: Any, out: Any, node: Any) -> Any:
     try:
         return op.partials[i](x, second, out)
     except ZeroDivisionError:
+        if _State.anomaly:
+            raise infinite_local(node, i) from None
         at = getattr(x, "data", x)
         raise ZeroDivisionError(
             f"backward: the derivative of {op.name} ({op.expr}) is infinite at x = {at!r}: "

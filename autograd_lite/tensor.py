@@ -20,6 +20,7 @@ import numpy as np
 
 from . import dispatch
 from . import rules as R
+from .anomaly import watch
 from .grad_mode import _State, enable_grad
 from .graph import gradients as graph_gradients
 from .graph import topological_order
@@ -48,6 +49,18 @@ def _make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -
         out.requires_grad = False
         out._parents = ()
         out._op = None
+    return out
+
+
+_record = _make
+
+
+def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -> Tensor:
+    """`_make`, and in a thread inside `ag.detect_anomaly()` a check of the output (put in
+    `_make`'s place while some thread has the mode on, as `value._checked_node`)."""
+    out = _record(data, op, parents, ctx)
+    if _State.anomaly:
+        watch(out, op, parents, ctx)
     return out
 
 
@@ -154,7 +167,10 @@ class Tensor:
                [ 1., -1.]])
     """
 
-    __slots__ = ("_ctx", "_op", "_parents", "_retain", "data", "grad", "label", "requires_grad")
+    # `_site`: the line of code that made the node, set only under ag.detect_anomaly().
+    __slots__ = (
+        "_ctx", "_op", "_parents", "_retain", "_site", "data", "grad", "label", "requires_grad"
+    )  # fmt: skip
     __hash__ = object.__hash__  # == compares elements, but a Tensor is hashed by identity
 
     data: np.ndarray
@@ -778,8 +794,8 @@ class Tensor:
                 wrong shape.
         """
         order = topological_order(self)
-        if create_graph:
-            grads = gradients(self, grad, True, order)
+        if create_graph or _State.anomaly:  # the general loop (it checks each step)
+            grads = gradients(self, grad, create_graph, order)
         else:
             release = not retain_graph
             grads = _backward_pass(self, _seed(self, grad, False), order, release)

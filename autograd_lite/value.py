@@ -15,10 +15,12 @@ referenced is freed at once by reference counting.
 from __future__ import annotations
 
 import numbers
+from contextlib import nullcontext
 from operator import attrgetter
 from typing import Any
 
 from . import rules as R
+from .anomaly import watch
 from .grad_mode import _State, enable_grad
 from .graph import gradients, topological_order
 
@@ -44,6 +46,23 @@ def _node(data: float, op: R.Rule, x: Value, y: Value | None = None, ctx: Any = 
     else:
         out._x = out._y = out._op = None
     out._ctx = ctx
+    return out
+
+
+_record = _node
+
+
+def _checked_node(
+    data: float, op: R.Rule, x: Value, y: Value | None = None, ctx: Any = None
+) -> Value:
+    """`_node`, and in a thread inside `ag.detect_anomaly()` a check of the output.
+
+    `detect_anomaly` puts this in `_node`'s place while some thread has the mode on, and
+    puts `_node` back after: so the ops pay nothing for the mode when no one uses it.
+    """
+    out = _record(data, op, x, y, ctx)
+    if _State.anomaly:
+        watch(out, op, (x, y), ctx)
     return out
 
 
@@ -89,7 +108,8 @@ class Value:
         8.0
     """
 
-    __slots__ = ("_ctx", "_op", "_x", "_y", "data", "grad", "label")
+    # `_site`: the line of code that made the node, set only under ag.detect_anomaly().
+    __slots__ = ("_ctx", "_op", "_site", "_x", "_y", "data", "grad", "label")
     requires_grad = True  # every Value takes part in backward (read by the shared loops)
     _retain = False  # and keeps its grad
     __array_ufunc__ = None  # NumPy scalars defer to our operators: np.float64(2) * v is a Value
@@ -410,9 +430,9 @@ class Value:
             12.0
         """
         order = topological_order(self)
-        if create_graph:
-            with enable_grad():
-                grads = gradients(self, 1.0, order, create_graph=True)
+        if create_graph or _State.anomaly:  # the general loop (it checks each step)
+            with enable_grad() if create_graph else nullcontext():
+                grads = gradients(self, 1.0, order, create_graph=create_graph)
             for node in order:
                 if node in grads:
                     g, before = grads[node], node.grad
