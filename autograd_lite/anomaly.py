@@ -5,9 +5,9 @@ only that something, somewhere, went wrong. In this mode every op checks its out
 it is made, and every step of the backward pass the gradient it passes on; the first
 that turns finite numbers into a NaN or an infinity raises `FloatingPointError` with the
 op, its formula, its inputs' values (for arrays: where), and the line of your code that
-made the node. The mode costs nothing when off: while a block is open (in any thread),
-`value._node` and `tensor._make`, which make every node, are swapped for versions that
-check; each node's line is recorded only then.
+made the node. The mode costs nothing when off: only while a block is open (in any
+thread) do the node constructors check their outputs (`hooks.py`), and only then is each
+node's line noted on it.
 
 A non-finite number that comes from the inputs (a leaf holding `inf`, a mask of `-inf`)
 is not an anomaly of the op that passes it on: only an op whose inputs were all finite
@@ -21,7 +21,6 @@ import linecache
 import math
 import os
 import sys
-import threading
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
@@ -30,6 +29,7 @@ import numpy as np
 
 from .grad_mode import _State, _thread, count_block
 from .rules import EXP, LOG
+from .tangent import note
 
 F = TypeVar("F", bound=Callable[..., object])
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -63,7 +63,9 @@ class detect_anomaly:
         self._previous: list[bool] = []
 
     def __enter__(self) -> detect_anomaly:
-        _watch_ops(+1)
+        from .hooks import swap  # (hooks imports this module)
+
+        swap(+1)
         count_block(+1)  # each thread reads its own modes while a block is open
         self._previous.append(_thread.anomaly)
         _thread.anomaly = True
@@ -77,7 +79,9 @@ class detect_anomaly:
     ) -> None:
         _thread.anomaly = self._previous.pop()
         count_block(-1)
-        _watch_ops(-1)
+        from .hooks import swap
+
+        swap(-1)
 
     def __call__(self, func: F) -> F:
         """Use as `@ag.detect_anomaly()`: the decorated function runs in the mode."""
@@ -88,26 +92,6 @@ class detect_anomaly:
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
-
-
-_scopes = 0  # detect_anomaly() blocks open, in all threads
-_lock = threading.Lock()
-
-
-def _watch_ops(change: int) -> None:
-    """Swap the node constructors for checking ones while any thread is in the mode.
-
-    The check (`watch`) runs only in threads with the mode on (`_State.anomaly`); with no
-    block open anywhere, the ops run the constructors without any check at all.
-    """
-    from . import tensor, value
-
-    global _scopes
-    with _lock:
-        _scopes += change
-        on = _scopes > 0
-        value._node = value._checked_node if on else value._record
-        tensor._make = tensor._checked_make if on else tensor._record
 
 
 def is_anomaly_enabled() -> bool:
@@ -152,7 +136,7 @@ def _finite(x: Any) -> bool:
 
 def watch(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
     """Check an op's new output (the engine calls this for every op in the mode)."""
-    out._site = _user_frame()
+    note(out, "line", _user_frame())
     if _finite(out.data):
         return
     if not all(_finite(x) for x in inputs if x is not None) or not _finite(ctx):
@@ -246,8 +230,8 @@ def _forward_message(out: Any, op: Any, inputs: list[Any]) -> str:
     for name, x in zip(_names(len(inputs)), inputs):
         lines.append(f"  input {name} = {_value_at(x, index, out_ndim)}")
         if getattr(x, "_op", None) is not None:
-            lines.append(f"    made by {x._op.name} at {_where(getattr(x, '_site', None))}")
-    lines.append(f"  {op.name} was called at {_where(out._site)}")
+            lines.append(f"    made by {x._op.name} at {_where(_line(x))}")
+    lines.append(f"  {op.name} was called at {_where(_line(out))}")
     return "\n".join(lines) + _hint(op, inputs)
 
 
@@ -265,8 +249,13 @@ def _backward_message(node: Any, i: int, parent: Any, g: Any, contribution: Any)
     for name, x in zip(names, node._parents):
         lines.append(f"  input {name} = {_value_at(x, index, np.ndim(raw))}")
     lines.append(f"  the gradient it received is finite (shape {np.shape(_raw(g))})")
-    lines.append(f"  {op.name} was called at {_where(getattr(node, '_site', None))}")
+    lines.append(f"  {op.name} was called at {_where(_line(node))}")
     return "\n".join(lines)
+
+
+def _line(node: Any) -> Any:
+    notes = getattr(node, "_notes", None)
+    return None if notes is None else notes.get("line")
 
 
 def _raw(x: Any) -> Any:

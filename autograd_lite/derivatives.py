@@ -58,6 +58,14 @@ def running() -> Iterator[None]:
         _Depth.active -= 1
 
 
+@contextmanager
+def recording() -> Iterator[None]:
+    """The scope of a reverse-mode transform's call of f: nested, and f's graph recorded
+    (even under `no_grad`, or inside a forward pass that records nothing)."""
+    with running(), enable_grad():
+        yield
+
+
 def check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:
     """`argnums` as a tuple of non-negative positions, or a ValueError naming the call."""
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
@@ -127,7 +135,8 @@ class Inputs:
             in_tree = structure is not None and len(structure) > 1
             start = len(self.leaves)
             for item in items:
-                node, inner = leaf(item, name, in_tree)
+                with enable_grad():  # a nested leaf is an op connected to the outer graph
+                    node, inner = leaf(item, name, in_tree)
                 self.leaves.append(node)
                 self.originals.append(item)
                 self.nested = self.nested or inner
@@ -257,7 +266,7 @@ def value_and_grad(
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         inputs = Inputs(args, check_argnums(argnums, len(args), "grad"), "grad")
-        with running():
+        with recording():
             returned = f(*inputs.call_args, **kwargs)
         aux = None
         if has_aux:
@@ -347,7 +356,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
         (array([2., 0., 6.]),)
     """
     inputs = Inputs(primals, tuple(range(len(primals))), "vjp")
-    with running():
+    with recording():
         returned = f(*inputs.call_args)
     outs, structure = flatten(returned)
 
@@ -411,7 +420,7 @@ def jacrev(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "jacrev"), "jacrev", True)
-        with running():
+        with recording():
             out = _as_node(f(*inputs.call_args, **kwargs), "jacrev")
         jacobians = _rows(out, inputs.leaves, inputs.nested)
         return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
@@ -502,7 +511,7 @@ def elementwise_grad(f: Callable[..., Any], argnums: int = 0) -> Callable[..., A
     def derivative(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "elementwise_grad"),
                         "elementwise_grad", True)  # fmt: skip
-        with running():
+        with recording():
             out = _as_node(f(*inputs.call_args, **kwargs), "elementwise_grad")
         seed = 1.0 if isinstance(out, Value) else np.ones_like(out.data)
         (g,) = pullback(out, seed, inputs.leaves, inputs.nested)

@@ -7,18 +7,17 @@ with $\\varepsilon^2 = 0$: $(u + \\dot u\\varepsilon)(w + \\dot w\\varepsilon) =
 (\\dot u w + u \\dot w)\\varepsilon$. One pass gives $J v$, a column of the Jacobian per
 direction, so it is cheap for few *inputs*.
 
-Here f runs once on fresh leaves, recording its graph as usual, and `graph.tangents`
-pushes the tangents through it inputs first: an elementwise op multiplies by the same
-local derivative the backward pass uses, a structural op applies its rule's `jvp`. All n
+A call opens a forward pass (a `tangent.Level`), seeds the inputs' tangents and runs f:
+every op made meanwhile gets its tangent at once (`tangent.push`), and nothing else is
+kept, so no graph is recorded for it (unless an outer transform needs one). All n
 directions of an input travel together, as a leading axis of every tangent, so `jacfwd`
-is one pass, not n. (The graph is kept until the tangents are computed: memory is that
-of reverse mode, not the constant memory of a forward mode that frees as it goes.)
+is one pass, not n.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -35,31 +34,35 @@ from .derivatives import (
     running,
     shape_of,
 )
-from .grad_mode import enable_grad
-from .graph import tangents, topological_order
+from .grad_mode import _thread, count_block, no_grad
+from .hooks import watching
 from .pytree import flatten, unflatten
+from .tangent import Level, note, tangent_of
 from .tensor import Tensor
 from .value import Value
 
 
-class _Roots:
-    """A stand-in output whose inputs are all of f's outputs: one order for all of them."""
+@contextmanager
+def forward_pass(nested: bool) -> Iterator[Level]:
+    """Open a forward-mode level in this thread; f runs inside it.
 
-    __slots__ = ("_parents",)
-    _op = None
+    Outside every transform (`nested` False) nothing needs f's graph, so none is
+    recorded: each intermediate array is freed as soon as f lets go of it.
+    """
+    level = Level(nested)
+    previous = _thread.levels
+    with watching():
+        count_block(+1)  # each thread reads its own modes while a block is open
+        _thread.levels = (*previous, level)
+        try:
+            with running(), nullcontext() if nested else no_grad():
+                yield level
+        finally:
+            _thread.levels = previous
+            count_block(-1)
 
-    def __init__(self, nodes: list[Any]) -> None:
-        self._parents = tuple(nodes)
 
-
-def _order(outs: list[Any]) -> list[Any]:
-    nodes = [o for o in outs if isinstance(o, (Value, Tensor))]
-    if len(nodes) == 1:
-        return topological_order(nodes[0])
-    return topological_order(_Roots(nodes))[1:]
-
-
-def _seed(node: Any, t: Any, k: int | None, nested: bool) -> Any:
+def _seed(node: Any, t: Any, nested: bool) -> Any:
     """The tangent of a leaf: a number for a Value; `(k, *shape)` for a Tensor (k = 1 for
     one direction `t`, or the n directions of the identity when t is None)."""
     if isinstance(node, Value):
@@ -80,11 +83,6 @@ def _seed(node: Any, t: Any, k: int | None, nested: bool) -> Any:
             )
         seed = array.reshape((1, *node.shape))
     return Tensor(seed) if nested else seed
-
-
-def _push(outs: list[Any], seeds: dict[Any, Any], nested: bool) -> dict[Any, Any]:
-    with enable_grad() if nested else nullcontext():
-        return tangents(_order(outs), seeds, create_graph=nested)
 
 
 def _tangent_out(out: Any, t: Any, nested: bool) -> Any:
@@ -146,14 +144,12 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
                 "dicts, with one array per array)"
             )
         directions += items
-    seeds = {
-        node: _seed(node, t, None, inputs.nested) for node, t in zip(inputs.leaves, directions)
-    }
-    with running(), enable_grad():
+    with forward_pass(inputs.nested) as level:
+        for node, t in zip(inputs.leaves, directions):
+            note(node, level, _seed(node, t, inputs.nested))
         returned = f(*inputs.call_args)
     outs, structure = flatten(returned)
-    found = _push(outs, seeds, inputs.nested)
-    out_tangents = [_tangent_out(o, found.get(o), inputs.nested) for o in outs]
+    out_tangents = [_tangent_out(o, tangent_of(o, level), inputs.nested) for o in outs]
     primal_out = outs if inputs.nested else [plain(o) for o in outs]
     return unflatten(structure, primal_out), unflatten(structure, out_tangents)
 
@@ -184,12 +180,12 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     def jac(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "jacfwd"), "jacfwd", True)
         nested = inputs.nested
-        with running(), enable_grad():
-            out = _as_node(f(*inputs.call_args, **kwargs), "jacfwd")
         jacobians = []
-        for node in inputs.leaves:
-            found = _push([out], {node: _seed(node, None, None, nested)}, nested)
-            jacobians.append(_columns(out, node, found.get(out), nested))
+        for node in inputs.leaves:  # one pass per argument, all its directions at once
+            with forward_pass(nested) as level:
+                note(node, level, _seed(node, None, nested))
+                out = _as_node(f(*inputs.call_args, **kwargs), "jacfwd")
+            jacobians.append(_columns(out, node, tangent_of(out, level), nested))
         return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
 
     return jac

@@ -36,9 +36,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import tensor as T
-from .anomaly import watch
 from .derivatives import raw
 from .grad_mode import _State, enable_grad, no_grad
+from .hooks import observe
 from .rules import Show, Structural
 from .tensor import Tensor, _constant
 from .value import ManyInputs, Value
@@ -384,8 +384,8 @@ def _output(rule: FunctionRule, data: Any, nodes: tuple[Node, ...], ctx: Any) ->
         out._inputs = ()
         out._op = None
     out._ctx = ctx
-    if _State.anomaly:
-        watch(out, rule, nodes, None)
+    if _State.anomaly or _State.levels:
+        observe(out, rule, nodes, ctx)
     return out
 
 

@@ -28,10 +28,12 @@ class _ThreadMode(threading.local):
     Attributes:
         enabled: record the graph (`no_grad` turns it off).
         anomaly: check every op's output for NaN and infinity (`ag.detect_anomaly`).
+        levels: the forward-mode passes open (`ag.jvp`, `ag.jacfwd`), outermost first.
     """
 
     enabled: bool = True
     anomaly: bool = False
+    levels: tuple[Any, ...] = ()
 
     def __init__(self) -> None:
         self.previous: list[bool] = []
@@ -51,6 +53,7 @@ class _Everywhere:
     __slots__ = ()
     enabled = True
     anomaly = False
+    levels: tuple[Any, ...] = ()
 
 
 class _PerThread:
@@ -66,10 +69,14 @@ class _PerThread:
     def anomaly(self) -> bool:
         return _thread.anomaly
 
+    @property
+    def levels(self) -> tuple[Any, ...]:
+        return _thread.levels
+
 
 _State = _Everywhere()
-"""Read by every operation as `_State.enabled` (and by the watching modes as
-`_State.anomaly`). Its class is `_Everywhere` while no block is open in any thread (the
+"""Read by every operation as `_State.enabled` (and by the watching modes, `hooks.py`, as
+`_State.anomaly` and `_State.levels`). Its class is `_Everywhere` while no block is open in any thread (the
 common case, and the fast one), and `_PerThread` while one is."""
 _lock = threading.Lock()
 _open_blocks = 0

@@ -1,11 +1,10 @@
-"""The orders in which a graph is walked: shared by `Value` and `Tensor`.
+"""The order in which backward() visits a graph: shared by `Value` and `Tensor`.
 
 A node's gradient is complete only when every node that used it has passed its
 contribution down. Visiting in *reverse topological order* (the output first, each
-node before its inputs) guarantees that: `chain_rule` is the backward pass. Forward
-mode walks the same order the other way, inputs first, so that a node's tangent is
-complete when its op needs it: `tangents`. The walk is iterative, so a chain of a
-million nodes needs no recursion limit.
+node before its inputs) guarantees that. The walk is iterative, so a chain of a
+million nodes needs no recursion limit. (Forward mode needs no walk: each node gets its
+tangent as it is made, `tangent.py`.)
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .anomaly import check_step, infinite_local
 from .grad_mode import _State
-from .rules import broadcast_to, lead, sum_to
+from .rules import sum_to
 
 RELEASED = (
     "backward: this graph was already used by a backward pass, which released the arrays "
@@ -187,79 +186,3 @@ def gradients(
     for _ in chain_rule(root, seed, order, create_graph, grads):
         pass
     return grads
-
-
-def tangents(
-    order: list[Any], seeds: dict[Any, Any], create_graph: bool = False
-) -> dict[Any, Any]:
-    """Forward mode: the tangent of every node of `order` that the seeds move.
-
-    A tangent is the directional derivative $\\dot u = \\sum_i
-    \\frac{\\partial u}{\\partial x_i}\\dot x_i$ of a node along the seeded
-    directions: each node is a dual number $(u, \\dot u)$. Visiting the nodes inputs first
-    (`order` reversed), an elementwise op multiplies each input's tangent by the same local
-    derivative that the backward pass multiplies `g` by, and adds them up; a structural op
-    applies its rule's `jvp`. A node no seed reaches has no tangent (it stays out of the
-    dict: a zero that costs nothing).
-
-    Tangents of Tensors carry a leading axis of k directions, `(k, *shape)` (k columns of
-    a Jacobian at once); those of Values are numbers, one direction.
-
-    Args:
-        order: `topological_order` of the output(s).
-        seeds: the tangent of each input node: a number for a Value, an array `(k,
-            *shape)` for a Tensor (all with the same k).
-        create_graph: compute on nodes (recorded, so tangents can be differentiated
-            again) instead of on their numbers.
-
-    Returns:
-        The dict from node to tangent, seeds included.
-
-    Example:
-        >>> import autograd_lite as ag
-        >>> x = ag.Value(2.0)
-        >>> y = x * x + x.sin()
-        >>> round(tangents(topological_order(y), {x: 1.0})[y], 6)   # 2x + cos x
-        3.583853
-    """
-    tangent: dict[Any, Any] = dict(seeds)
-    get = tangent.get
-    for node in reversed(order):
-        op = node._op
-        if op is None:
-            continue
-        parents = node._parents
-        if not any(p in tangent for p in parents):
-            continue
-        out = node if create_graph else node.data
-        if not op.elementwise:
-            xs = parents if create_graph else tuple(p.data for p in parents)
-            tangent[node] = op.jvp(tuple(get(p) for p in parents), xs, node._ctx, out)
-            continue
-        x, second = parents[0], node._ctx if len(parents) == 1 else parents[1]
-        if not create_graph:
-            x, second = x.data, (second if len(parents) == 1 else second.data)
-        shaped = type(node.data) is not float
-        total = None
-        for i, parent in enumerate(parents):
-            t = get(parent)
-            if t is None:
-                continue
-            local = op.partials[i](x, second, out)
-            if shaped:  # line the input's axes up with the output's, after the batch axis
-                t = lead(t, node.data.ndim)
-            if type(local) is float:
-                if local == 0.0:
-                    continue
-                term = t if local == 1.0 else t * local
-            else:
-                term = t * local
-            total = term if total is None else total + term
-        if total is None:
-            continue
-        if shaped:
-            full = (total.shape[0], *node.data.shape)
-            if tuple(total.shape) != full:  # an input broadcast up to the output's shape
-                total = broadcast_to(lead(total, len(full) - 1), full)
-        tangent[node] = total
-    return tangent

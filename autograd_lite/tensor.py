@@ -20,10 +20,10 @@ import numpy as np
 
 from . import dispatch
 from . import rules as R
-from .anomaly import watch
 from .grad_mode import _State, enable_grad
 from .graph import gradients as graph_gradients
 from .graph import topological_order
+from .hooks import observe
 from .value import Value
 
 _new = object.__new__
@@ -56,11 +56,10 @@ _record = _make
 
 
 def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -> Tensor:
-    """`_make`, and in a thread inside `ag.detect_anomaly()` a check of the output (put in
-    `_make`'s place while some thread has the mode on, as `value._checked_node`)."""
+    """`_make`, then what the watching modes of this thread do with the new node (in
+    `_make`'s place while some thread has such a mode on, as `value._checked_node`)."""
     out = _record(data, op, parents, ctx)
-    if _State.anomaly:
-        watch(out, op, parents, ctx)
+    observe(out, op, parents, ctx)
     return out
 
 
@@ -167,9 +166,18 @@ class Tensor:
                [ 1., -1.]])
     """
 
-    # `_site`: the line of code that made the node, set only under ag.detect_anomaly().
+    # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
+    # its tangents in forward mode. Never set otherwise.
     __slots__ = (
-        "_ctx", "_op", "_parents", "_retain", "_site", "data", "grad", "label", "requires_grad"
+        "_ctx",
+        "_notes",
+        "_op",
+        "_parents",
+        "_retain",
+        "data",
+        "grad",
+        "label",
+        "requires_grad"
     )  # fmt: skip
     __hash__ = object.__hash__  # == compares elements, but a Tensor is hashed by identity
 

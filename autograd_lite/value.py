@@ -20,9 +20,9 @@ from operator import attrgetter
 from typing import Any
 
 from . import rules as R
-from .anomaly import watch
 from .grad_mode import _State, enable_grad
 from .graph import gradients, topological_order
+from .hooks import observe
 
 Number = int | float
 _new = object.__new__
@@ -55,14 +55,14 @@ _record = _node
 def _checked_node(
     data: float, op: R.Rule, x: Value, y: Value | None = None, ctx: Any = None
 ) -> Value:
-    """`_node`, and in a thread inside `ag.detect_anomaly()` a check of the output.
+    """`_node`, then what the watching modes of this thread do with the new node.
 
-    `detect_anomaly` puts this in `_node`'s place while some thread has the mode on, and
-    puts `_node` back after: so the ops pay nothing for the mode when no one uses it.
+    `hooks.swap` puts this in `_node`'s place while some thread has `detect_anomaly` or
+    forward mode on, and puts `_node` back after: the ops pay nothing for the modes when
+    no one uses them.
     """
     out = _record(data, op, x, y, ctx)
-    if _State.anomaly:
-        watch(out, op, (x, y), ctx)
+    observe(out, op, (x, y), ctx)
     return out
 
 
@@ -108,8 +108,9 @@ class Value:
         8.0
     """
 
-    # `_site`: the line of code that made the node, set only under ag.detect_anomaly().
-    __slots__ = ("_ctx", "_op", "_site", "_x", "_y", "data", "grad", "label")
+    # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
+    # its tangents in forward mode. Never set otherwise.
+    __slots__ = ("_ctx", "_notes", "_op", "_x", "_y", "data", "grad", "label")
     requires_grad = True  # every Value takes part in backward (read by the shared loops)
     _retain = False  # and keeps its grad
     __array_ufunc__ = None  # NumPy scalars defer to our operators: np.float64(2) * v is a Value

@@ -162,10 +162,10 @@ def test_lines_are_recorded_only_in_the_mode() -> None:
     x = ag.Tensor([1.0], requires_grad=True)
     outside = x * 2
     with pytest.raises(AttributeError):
-        outside._site  # noqa: B018
+        outside._notes  # noqa: B018
     with ag.detect_anomaly():
         inside = x * 2
-    assert inside._site[0] == HERE
+    assert inside._notes["line"][0] == HERE
 
 
 def test_create_graph_and_functions_in_the_mode() -> None:

@@ -1,0 +1,133 @@
+"""Forward mode, op by op: each new node's tangent, computed as the node is made.
+
+In forward mode every value u carries its tangent $\\dot u$, the derivative of u along a
+direction of the inputs: u is a dual number $u + \\dot u\\,\\varepsilon$ with
+$\\varepsilon^2 = 0$. While a forward pass is running (a `Level`, opened by `ag.jvp` or
+`ag.jacfwd`), the node constructors call `push` for every op: it reads the tangents of
+the op's inputs and writes the output's, from the rule table:
+
+* an elementwise op multiplies each input's tangent by its local derivative (the same
+  `partials[i](x, y, out)` the backward pass multiplies `g` by) and adds them up:
+  $\\dot u = \\sum_i \\frac{\\partial u}{\\partial x_i}\\dot x_i$;
+* a structural op applies its rule's `jvp`.
+
+Nothing is kept for later: a node's tangent lives on the node (in its `_notes`, under
+the level) and dies with it, so a forward pass needs no more memory than the function.
+
+Tangents of Tensors carry a leading axis of k directions, `(k, *shape)`, so `jacfwd`
+pushes all the columns of a Jacobian in one pass; tangents of Values are numbers. When
+several levels are open (`jacfwd(jacfwd(f))`), each level's tangent is computed with
+only the levels outside it open, so that they see its ops (an outer level
+differentiates what the inner ones compute, never its own work), and the outer levels
+first, so that the new node already has their tangents when an inner level's formula
+uses it (tanh's is $1 - out^2$).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .grad_mode import _thread
+from .rules import broadcast_to, lead
+
+
+class Level:
+    """One forward pass (one call of jvp or jacfwd): the key of its tangents on the nodes.
+
+    Attributes:
+        nested: compute the tangents on nodes, recorded, so that an outer transform can
+            differentiate them; else on their numbers and arrays.
+    """
+
+    __slots__ = ("nested",)
+
+    def __init__(self, nested: bool) -> None:
+        self.nested = nested
+
+
+def note(node: Any, key: Any, value: Any) -> None:
+    """Write what a mode notes on a node: its tangent of a level, the line that made it."""
+    notes = getattr(node, "_notes", None)
+    if notes is None:
+        node._notes = {key: value}
+    else:
+        notes[key] = value
+
+
+def tangent_of(node: Any, level: Level) -> Any:
+    """The node's tangent in `level`, or None where the level's inputs do not reach it."""
+    notes = getattr(node, "_notes", None)
+    return None if notes is None else notes.get(level)
+
+
+def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
+    """Give a new node its tangent in every open level (the node constructors call this)."""
+    levels = _thread.levels
+    rule = _elementwise if op.elementwise else _structural
+    try:
+        for i, level in enumerate(levels):  # the outermost first, as said above
+            _thread.levels = levels[:i]
+            t = rule(op, inputs, ctx, out, level)
+            if t is not None:
+                notes = getattr(out, "_notes", None)
+                if notes is None:
+                    out._notes = {level: t}
+                else:
+                    notes[level] = t
+    finally:
+        _thread.levels = levels
+
+
+def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Level) -> Any:
+    """$\\dot u = \\sum_i \\partial u/\\partial x_i\\;\\dot x_i$, with the rule's partials."""
+    x = inputs[0]
+    y = inputs[1] if len(inputs) > 1 else None
+    notes = getattr(x, "_notes", None)
+    tx = None if notes is None else notes.get(level)
+    ty = None
+    if y is not None:
+        notes = getattr(y, "_notes", None)
+        ty = None if notes is None else notes.get(level)
+    if tx is None and ty is None:
+        return None
+    data = out.data
+    if level.nested:
+        second, result = (ctx if y is None else y), out
+    else:
+        x, second, result = x.data, (ctx if y is None else y.data), data
+    total = None if tx is None else _term(op.partials[0](x, second, result), tx, data)
+    if ty is not None:
+        term = _term(op.partials[1](x, second, result), ty, data)
+        total = term if total is None else (total if term is None else total + term)
+    if total is not None and type(data) is not float and tuple(total.shape[1:]) != data.shape:
+        # an input broadcast up to the output's shape
+        total = broadcast_to(lead(total, data.ndim), (total.shape[0], *data.shape))
+    return total
+
+
+def _term(local: Any, t: Any, data: Any) -> Any:
+    """local * t, the input's axes lined up with the output's (after the batch axis)."""
+    if type(data) is not float and t.ndim <= data.ndim:
+        t = lead(t, data.ndim)
+    if type(local) is float:
+        if local == 0.0:
+            return None
+        if local == 1.0:
+            return t
+    return t * local
+
+
+def _structural(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Level) -> Any:
+    """The rule's `jvp`, given the inputs' tangents (None where an input does not move)."""
+    ts = []
+    for x in inputs:
+        notes = getattr(x, "_notes", None)
+        ts.append(None if notes is None else notes.get(level))
+    if all(t is None for t in ts):
+        return None
+    if level.nested:
+        return op.jvp(tuple(ts), inputs, ctx, out)
+    return op.jvp(tuple(ts), tuple(x.data for x in inputs), ctx, out.data)
+
+
+__all__ = ["Level", "note", "push", "tangent_of"]
