@@ -219,7 +219,27 @@ class NeuronNoTanh(NeuronData):
         return sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
 
 
+def jvp_mul_one_term(x: float, dx: float, y: float, dy: float) -> float:
+    return dx * y
+
+
+def jvp_mul_squared(x: float, dx: float, y: float, dy: float) -> float:
+    return dx * dy
+
+
+def jacobian_rows(f: Any, x: np.ndarray) -> np.ndarray:
+    return np.stack([ag.jvp(f, (x,), (e,))[1] for e in np.eye(len(x))])
+
+
+def jacobian_ones(f: Any, x: np.ndarray) -> np.ndarray:
+    return np.stack([ag.jvp(f, (x,), (np.ones_like(x),))[1] for _ in x], axis=1)
+
+
 WRONG = [
+    ("check_jvp_mul", (jvp_mul_one_term,), ["dy = 1", "x·dy is missing"]),
+    ("check_jvp_mul", (jvp_mul_squared,), ["ε² term"]),
+    ("check_jacobian_from_jvps", (jacobian_rows,), ["transpose", "axis=1"]),
+    ("check_jacobian_from_jvps", (jacobian_ones,), ["entry (", "e_j"]),
     ("check_gradient", (df2_no_inner, f2, [1.5]), ["x = 1.5", "28.46", "inner derivative"]),
     (
         "check_mul_backward",

@@ -36,6 +36,7 @@ KNOWN = (
     "04_seeing_the_graph.ipynb",
     "05_from_scalars_to_tensors.ipynb",
     "06_inside_backward.ipynb",
+    "07_forward_and_reverse.ipynb",
 )
 BUDGET = 60.0
 """Seconds one notebook may take, kernel start included. The slowest, 03, takes ~12 s on an

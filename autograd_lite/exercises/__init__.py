@@ -2,7 +2,8 @@
 
 The notebooks ask the learner to write the pieces of an autodiff engine: a derivative by
 the chain rule, the backward rules of `tanh` and `*`, the topological sort, a `Neuron`, a
-`Layer` and an `MLP`, and the gradient of the softmax cross-entropy. Each `check_*`
+`Layer` and an `MLP`, the gradient of the softmax cross-entropy, the product rule of
+forward mode and a Jacobian built from jvps. Each `check_*`
 function runs the learner's code on real inputs, compares it with this engine and with
 central differences (`ag.gradcheck`), and returns a `Result` whose one sentence says what
 was right, or which input, which value, and what the chain rule expected. A check never
@@ -20,6 +21,7 @@ Example:
 """
 
 from .backward_rules import check_mul_backward, check_tanh_backward
+from .forward import check_jacobian_from_jvps, check_jvp_mul
 from .gradients import check_gradient
 from .graphs import check_topological_sort
 from .models import check_layer, check_mlp, check_neuron
@@ -29,6 +31,8 @@ from .softmax import check_softmax_cross_entropy_grad
 __all__ = [
     "Result",
     "check_gradient",
+    "check_jacobian_from_jvps",
+    "check_jvp_mul",
     "check_layer",
     "check_mlp",
     "check_mul_backward",
