@@ -76,8 +76,8 @@ class _PerThread:
 
 _State = _Everywhere()
 """Read by every operation as `_State.enabled` (and by the watching modes, `hooks.py`, as
-`_State.anomaly` and `_State.levels`). Its class is `_Everywhere` while no block is open in any thread (the
-common case, and the fast one), and `_PerThread` while one is."""
+`_State.anomaly` and `_State.levels`). Its class is `_Everywhere` while no block is open
+in any thread (the common case, and the fast one), and `_PerThread` while one is."""
 _lock = threading.Lock()
 _open_blocks = 0
 

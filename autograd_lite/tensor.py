@@ -804,6 +804,10 @@ class Tensor:
         order = topological_order(self)
         if create_graph or _State.anomaly:  # the general loop (it checks each step)
             grads = gradients(self, grad, create_graph, order)
+            if not (retain_graph or create_graph):  # released, as the fast loop does
+                for node in order:
+                    if node._op is not None and type(node) is Tensor:
+                        node._parents = None
         else:
             release = not retain_graph
             grads = _backward_pass(self, _seed(self, grad, False), order, release)

@@ -7,9 +7,9 @@
    much as sin itself: "with sin"); on arrays of 10^2, 10^4 and 10^6 elements and on
    Values. Target: jvp at most 2x the forward pass. On Linux the arrays are measured
    twice: with the allocator as it is, and with glibc told to keep freed memory
-   (`mallopt`: no mmap, no trim), since on a virtual machine every fresh page of a large
-   array costs a fault, which the forward pass alone (one array alive at a time) avoids
-   more than jvp (two).
+   (`ag.train`'s `keep_freed_memory`, as the training loops do), since every fresh page
+   of a large array costs a fault, which the forward pass alone (one array alive at a
+   time) avoids more than jvp (two).
 2. The Hessian of a function of 100 inputs, `f(x) = sum(tanh(A x)) + sum(x^2 sin x)`:
    `ag.hessian` (= `jacfwd(jacrev(f))`, one backward pass recorded then all 100 tangent
    directions at once), `jacrev(jacrev(f))` (what `ag.hessian` was at 771fdab: 100
@@ -28,8 +28,6 @@ Run: `python bench/forward_mode.py` (`--quick` for a smoke run, `--plot out.png`
 from __future__ import annotations
 
 import argparse
-import ctypes
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +35,7 @@ import _timing
 import numpy as np
 
 import autograd_lite as ag
+from autograd_lite.train.memory import keep_freed_memory
 
 
 def out_based(h: Any) -> Any:
@@ -88,17 +87,6 @@ def jvp_rows(repeat: int, sizes: tuple[int, ...]) -> list[list[object]]:
         )
         rows.append([name, "Value", t["forward"] * 1e3, t["jvp"] * 1e3, t["jvp"] / t["forward"]])
     return rows
-
-
-def keep_freed_memory() -> bool:
-    """Tell glibc's malloc to reuse freed memory rather than map fresh pages (Linux)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    big = 1 << 30
-    return bool(libc.mallopt(m_mmap_threshold, big)) and bool(libc.mallopt(m_trim_threshold, big))
 
 
 # ---------------------------------------------------------------- the Hessian
@@ -207,8 +195,8 @@ def main() -> None:
     print(f"1. jvp of a chain of 400 elementwise ops, best of {repeat}; {_timing.load()}")
     rows = jvp_rows(repeat, sizes)
     _timing.print_table(headers, rows)
-    if sys.platform.startswith("linux") and keep_freed_memory():
-        print("   again, with malloc keeping freed memory (no fresh pages per array):")
+    if keep_freed_memory():
+        print("   again, with glibc keeping freed memory (ag.train's keep_freed_memory):")
         _timing.print_table(headers, [r for r in jvp_rows(repeat, sizes) if r[1] != "Value"])
 
     print(f"2. Hessian of f: R^100 -> R, best of {repeat}; {_timing.load()}")
