@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .derivatives import pullback, raw
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled
 from .graph import topological_order
 from .pytree import Structure, flatten, unflatten
 from .tensor import Tensor
+from .transforms import pullback, raw
 from .value import Value
 
 

@@ -18,138 +18,29 @@ with the inner one. Forward mode (`jvp`, `jacfwd`, `hessian`, `hvp`) is in `forw
 from __future__ import annotations
 
 import numbers
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import rules as R
-from .grad_mode import enable_grad
 from .graph import gradients, topological_order
 from .pytree import flatten, tree_map, unflatten
 from .tensor import Tensor
-from .tensor import _backward_pass as backward_pass
+from .transforms import (
+    Argnums,
+    Inputs,
+    _as_node,
+    _Depth,
+    check_argnums,
+    plain,
+    pullback,
+    raw,
+    recording,
+    result,
+    shape_of,
+)
 from .value import Value
-
-Argnums = int | tuple[int, ...]
-
-
-class _NestingDepth(threading.local):
-    """How many transforms are running in this thread: inside one, results must stay nodes.
-
-    Per thread: another thread's `grad` call must not make this thread's results nodes.
-    """
-
-    active = 0
-
-
-_Depth = _NestingDepth()
-
-
-@contextmanager
-def running() -> Iterator[None]:
-    """The scope of a transform's call of `f`: transforms called inside it nest."""
-    _Depth.active += 1
-    try:
-        yield
-    finally:
-        _Depth.active -= 1
-
-
-@contextmanager
-def recording() -> Iterator[None]:
-    """The scope of a reverse-mode transform's call of f: nested, and f's graph recorded
-    (even under `no_grad`, or inside a forward pass that records nothing)."""
-    with running(), enable_grad():
-        yield
-
-
-def check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:
-    """`argnums` as a tuple of non-negative positions, or a ValueError naming the call."""
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    for i in nums:
-        if not isinstance(i, int) or not -nargs <= i < nargs:
-            raise ValueError(
-                f"{name}: argnums {argnums!r} does not fit a call with {nargs} positional "
-                f"argument(s); argnums counts them from 0"
-            )
-    return tuple(i % nargs for i in nums)
-
-
-def leaf(x: Any, name: str, in_tree: bool = False) -> tuple[Value | Tensor, bool]:
-    """A fresh node for argument x, and whether x was itself a node (nested call).
-
-    A number becomes a Value, except inside a tuple, list or dict (`in_tree`): there it
-    becomes a 0-d Tensor, so that it combines with the arrays beside it.
-    """
-    if in_tree and isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return Tensor(np.asarray(float(x)), requires_grad=True), False
-    if isinstance(x, Value):
-        return x + 0.0, True  # a node of its own, still connected to the outer graph
-    if isinstance(x, Tensor):
-        if x.requires_grad:
-            inner = x + 0.0
-            inner.retain_grad()
-            return inner, True
-        return Tensor(x.data, requires_grad=True), False
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return Value(float(x)), False
-    if isinstance(x, (np.ndarray, np.generic, list, tuple)):
-        array = np.asarray(x)
-        if array.dtype.kind not in "iuf":
-            raise TypeError(
-                f"{name}: cannot differentiate with respect to an array of {array.dtype}"
-            )
-        if array.dtype.kind != "f":
-            array = array.astype(np.float64)
-        return Tensor(array, requires_grad=True), False
-    raise TypeError(
-        f"{name}: cannot differentiate with respect to {type(x).__name__} {x!r:.60}; "
-        "pass a number, an ndarray, a Value or a Tensor (or a tuple, list or dict of them)"
-    )
-
-
-class Inputs:
-    """The arguments a transform differentiates, as fresh leaf nodes.
-
-    Each argument in `nums` is flattened (`pytree.flatten`) unless `arrays` says it is one
-    array-like; each leaf becomes a node. `call_args` are the arguments to call `f` with.
-
-    Attributes:
-        call_args: the positional arguments, the differentiated ones made of nodes.
-        leaves: every leaf node, in order.
-        originals: what the caller passed for each leaf.
-        nested: True inside an outer transform, or when an argument is an outer node.
-    """
-
-    def __init__(self, args: Any, nums: tuple[int, ...], name: str, arrays: bool = False):
-        self.call_args = list(args)
-        self.nested = _Depth.active > 0
-        self.leaves: list[Any] = []
-        self.originals: list[Any] = []
-        self._parts: list[tuple[Any, int, int]] = []
-        for i in nums:
-            items, structure = ([args[i]], None) if arrays else flatten(args[i])
-            in_tree = structure is not None and len(structure) > 1
-            start = len(self.leaves)
-            for item in items:
-                with enable_grad():  # a nested leaf is an op connected to the outer graph
-                    node, inner = leaf(item, name, in_tree)
-                self.leaves.append(node)
-                self.originals.append(item)
-                self.nested = self.nested or inner
-            made = self.leaves[start:]
-            self.call_args[i] = made[0] if structure is None else unflatten(structure, made)
-            self._parts.append((structure, start, len(self.leaves)))
-
-    def rebuild(self, values: list[Any]) -> list[Any]:
-        """One value per leaf, put back into the structure of each argument."""
-        return [
-            values[start] if structure is None else unflatten(structure, values[start:stop])
-            for structure, start, stop in self._parts
-        ]
 
 
 def _as_output(out: Any, name: str) -> Value | Tensor | float:
@@ -185,57 +76,6 @@ def split_aux(result: Any, name: str) -> tuple[Any, Any]:
             f"{type(result).__name__}"
         )
     return result[0], result[1]
-
-
-def pullback(out: Any, seed: Any, leaves: list[Any], nested: bool) -> list[Any]:
-    """$\\sum$ seed $\\cdot\\,\\partial out/\\partial\\,leaf$ for each leaf (None where out
-    does not depend on it): numbers and arrays, or nodes when `nested`."""
-    if not isinstance(out, (Value, Tensor)) or not out.requires_grad:
-        return [None] * len(leaves)
-    if nested and isinstance(out, Tensor) and not isinstance(seed, Tensor):
-        seed = Tensor(np.asarray(seed, dtype=out.data.dtype))
-    if not nested and isinstance(out, Tensor) and all(n._op is None for n in leaves):
-        # The fast loop of Tensor.backward: each gradient dropped once passed on.
-        kept = backward_pass(out, np.asarray(seed), topological_order(out))
-        return [kept.get(node) for node in leaves]
-    with enable_grad() if nested else nullcontext():
-        grads = gradients(out, seed, create_graph=nested)
-    return [grads.get(node) for node in leaves]
-
-
-def result(g: Any, node: Any, original: Any, nested: bool) -> Any:
-    """Convert a gradient back to the kind of thing the argument was.
-
-    Inside an outer differentiation (`nested`), a gradient that is a node stays a node,
-    so the outer call can differentiate it.
-    """
-    if isinstance(node, Value):
-        if g is None:
-            return 0.0
-        return g if nested else float(g)
-    if g is None:
-        g = np.zeros_like(node.data)
-    if nested:
-        return g if isinstance(g, Tensor) else Tensor(g)
-    if isinstance(original, numbers.Real):  # a number in a pytree: a 0-d Tensor inside
-        return float(np.asarray(g).reshape(()))
-    if isinstance(original, Tensor):
-        return Tensor(np.asarray(g, dtype=node.data.dtype))
-    return np.asarray(g, dtype=node.data.dtype).reshape(node.shape)
-
-
-def raw(x: Any) -> Any:
-    """The number or array of a node; anything else as it is."""
-    return x.data if isinstance(x, (Value, Tensor)) else x
-
-
-def plain(x: Any) -> Any:
-    """A node as its number or array (a copy); anything else as it is."""
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, Tensor):
-        return np.array(x.data)
-    return x
 
 
 def _plain(out: Value | Tensor) -> float:
@@ -430,24 +270,6 @@ def jacrev(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
 jacobian = jacrev
 """`ag.jacobian` is `ag.jacrev`: the Jacobian by reverse mode."""
-
-
-def _as_node(out: Any, name: str) -> Any:
-    """f's output, which must be a node: a plain number or array has lost its graph."""
-    if isinstance(out, (Value, Tensor)):
-        return out
-    hint = ""
-    if isinstance(out, (numbers.Real, np.ndarray, np.generic)):
-        hint = (
-            " (a plain number or array: .item(), float() or np.asarray cut the graph; "
-            "for a scalar function use ag.grad)"
-        )
-    raise TypeError(f"{name}: f must return a Tensor or a Value, got {type(out).__name__}{hint}")
-
-
-def shape_of(node: Any) -> tuple[int, ...]:
-    """The shape of a node's data (() for a Value)."""
-    return () if isinstance(node, Value) else tuple(node.data.shape)
 
 
 def _rows(out: Any, leaves: list[Any], nested: bool) -> list[Any]:

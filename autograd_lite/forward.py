@@ -22,23 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from .derivatives import (
-    Argnums,
-    Inputs,
-    _as_node,
-    check_argnums,
-    grad,
-    jacrev,
-    plain,
-    raw,
-    running,
-    shape_of,
-)
+from .derivatives import grad, jacrev
 from .grad_mode import _thread, count_block, no_grad
 from .hooks import watching
 from .pytree import flatten, unflatten
 from .tangent import Level, note, tangent_of
 from .tensor import Tensor
+from .transforms import Argnums, Inputs, _as_node, check_argnums, plain, raw, running, shape_of
 from .value import Value
 
 

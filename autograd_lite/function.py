@@ -36,11 +36,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import tensor as T
-from .derivatives import raw
 from .grad_mode import _State, enable_grad, no_grad
 from .hooks import observe
 from .rules import Show, Structural
 from .tensor import Tensor, _constant
+from .transforms import raw
 from .value import ManyInputs, Value
 
 Node = Value | Tensor
@@ -241,7 +241,7 @@ def _tangent(
         t_out = outs[j]
         return t_out if isinstance(out, (Value, Tensor)) else raw(t_out)
     # J t = d/dg <backward(g), t>: backward is linear in g, so differentiate it once more.
-    from .derivatives import pullback
+    from .transforms import pullback
 
     data = raw(out)
     g = Value(0.0) if isinstance(data, float) else Tensor(np.zeros_like(data), requires_grad=True)

@@ -194,3 +194,32 @@ def test_create_graph_and_functions_in_the_mode() -> None:
         assert "in forward: `return 1.0 / x`" in str(caught.value)
         with pytest.raises(FloatingPointError, match="NumpyReciprocal made inf"):
             NumpyReciprocal.apply(zero)
+
+
+def test_the_modes_belong_to_the_thread_that_opens_them() -> None:
+    """Anomaly mode and a forward pass in one thread: another thread's ops are not
+    checked and get no tangents (the constructors are swapped for all, but read the
+    flags of their own thread)."""
+    import threading
+
+    from autograd_lite.forward import forward_pass
+
+    opened, done = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def other() -> None:
+        opened.wait()
+        zero = ag.Tensor([0.0], requires_grad=True)
+        seen["log"] = zero.log().data[0]  # -inf, and no error in this thread
+        seen["notes"] = getattr(zero * 2.0, "_notes", None)
+        done.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with ag.detect_anomaly(), forward_pass(nested=False):
+        opened.set()
+        done.wait()
+        with pytest.raises(FloatingPointError):
+            ag.Tensor([0.0], requires_grad=True).log()
+    thread.join()
+    assert seen == {"log": -np.inf, "notes": None}
