@@ -520,7 +520,7 @@ def _step(node: BinOp | Call, function: Callable[..., Any], *args: Any) -> Any:
     """Apply one operation; a failure becomes an ExpressionError naming the operation."""
     try:
         out = function(*args)
-    except (ArithmeticError, ValueError) as error:
+    except (ArithmeticError, ValueError, TypeError) as error:
         raise ExpressionError(
             f"cannot compute `{_shorten(to_text(node), 60)}`: {plain_message(error)}"
         ) from error

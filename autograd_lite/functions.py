@@ -245,6 +245,16 @@ def softplus(x: Any) -> Any:
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     """$x$ for x > 0, else $s x$ (s = negative_slope); derivative 1 or s."""
+    if not _is_number(negative_slope):
+        what = (
+            "an expression of the variables"
+            if isinstance(negative_slope, NODES)
+            else type(negative_slope).__name__
+        )
+        raise TypeError(
+            f"leaky_relu: negative_slope must be a constant number, not {what}; "
+            "write leaky_relu(x, 0.01)"
+        )
     return _apply(R.LEAKY_RELU, x, float(negative_slope))
 
 
