@@ -39,8 +39,9 @@ KNOWN = (
     "07_forward_and_reverse.ipynb",
 )
 BUDGET = 60.0
-"""Seconds one notebook may take, kernel start included. The slowest, 03, takes ~12 s on an
-idle 2-core machine, and up to ~40 s when other jobs share the cores: hence the margin."""
+"""Seconds one notebook may take, kernel start included. The slowest, 03, takes ~15-20 s on
+a 2-core machine (its last section trains two deep nets), more when other jobs share the
+cores: hence the margin."""
 MAX_BYTES = 1_000_000
 """A committed notebook stays small: no huge embedded images."""
 
