@@ -61,6 +61,7 @@ class detect_anomaly:
 
     def __init__(self) -> None:
         self._previous: list[bool] = []
+        self._quiet: list[Any] = []
 
     def __enter__(self) -> detect_anomaly:
         from .hooks import swap  # (hooks imports this module)
@@ -69,6 +70,11 @@ class detect_anomaly:
         count_block(+1)  # each thread reads its own modes while a block is open
         self._previous.append(_thread.anomaly)
         _thread.anomaly = True
+        # NumPy's own "divide by zero" warnings would only precede the error raised here,
+        # which says more: silence them inside the block.
+        quiet = np.errstate(all="ignore")
+        quiet.__enter__()
+        self._quiet.append(quiet)
         return self
 
     def __exit__(
@@ -77,6 +83,7 @@ class detect_anomaly:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._quiet.pop().__exit__(exc_type, exc, tb)
         _thread.anomaly = self._previous.pop()
         count_block(-1)
         from .hooks import swap
