@@ -294,21 +294,6 @@ def call(rule: Rule, x: Any, c: Any = None) -> Any:
     return x._unary(rule, c)
 
 
-def call2(rule: Rule, x: Any, y: Any) -> Any:
-    """Apply a two-input `rule` to numbers, arrays or nodes (a node on either side)."""
-    if isinstance(x, (float, np.ndarray, np.generic)):
-        if isinstance(y, (float, np.ndarray, np.generic)):
-            forward = rule.scalar if type(x) is float and type(y) is float else rule.array
-            return forward(x, y)  # type: ignore[misc]
-        return y._binary_from(rule, x)
-    return x._binary(rule, y)
-
-
 def data_of(x: Any) -> Any:
     """The number or array behind `x`: for derivatives that are constants (relu, abs)."""
     return x if isinstance(x, (float, np.ndarray, np.generic)) else x.data
-
-
-def is_zero(x: Any) -> bool:
-    """True for a local derivative known to be exactly 0 (sign, floor): no graph needed."""
-    return type(x) is float and x == 0.0

@@ -175,7 +175,6 @@ def _infix(symbol: str, level: int, strict: bool = False, swapped: bool = False)
     return Show("infix", symbol, level, strict, consts=number, swapped=swapped)
 
 
-ARITHMETIC = "Value Tensor Series"
 # Rules named by the derivatives of others before their own lines.
 LOG: Elementwise
 COS: Elementwise
