@@ -26,6 +26,7 @@ from .base import (
     call,
     data_of,
 )
+from .special import erf as erf_array
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -363,7 +364,7 @@ CEIL = Elementwise("ceil", "ceil(x)", lambda x: float(math.ceil(x)), np.ceil,
                    kink=_kink_at_integers, kink_text="at a whole number (ceil jumps)",
                    taylor=True,
                    example=Example("off_integers"))
-ERF = Elementwise("erf", "erf(x) = 2/√π ∫₀ˣ exp(-t²) dt", math.erf, S.array_erf,
+ERF = Elementwise("erf", "erf(x) = 2/√π ∫₀ˣ exp(-t²) dt", math.erf, erf_array,
                   ("2/√π exp(-x^2)", lambda x, c, out: TWO_OVER_SQRT_PI * call(EXP, -(x * x))),
                   names=Names("erf", "erf", ALL, "erf"), taylor=True)
 SOFTPLUS = Elementwise("softplus", "log(1 + exp(x))", S.softplus, S.array_softplus,

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .special import erf as _array_erf
-
 
 def domain(name: str, fn: Callable[[float], float], accepts: str) -> Callable[[float], float]:
     """`fn` with its ValueError and OverflowError turned into sentences naming `name`."""
@@ -148,10 +146,6 @@ def clip(x: float, bounds: tuple[float, float]) -> float:
 
 def array_clip(x: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     return np.clip(x, *bounds).astype(x.dtype, copy=False)
-
-
-def array_erf(x: np.ndarray) -> np.ndarray:
-    return _array_erf(x)
 
 
 exp = domain("exp", math.exp, "x below 709.78 (larger results overflow)")
