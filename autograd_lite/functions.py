@@ -453,6 +453,15 @@ def einsum(subscripts: str, *operands: Any) -> Any:
     """
     tensors = [op if isinstance(op, Tensor) else Tensor(op) for op in operands]
     spec = _einsum_spec(subscripts, [t.ndim for t in tensors])
+    sizes: dict[str, tuple[int, int]] = {}  # letter -> (length, operand that set it)
+    for k, (term, t) in enumerate(zip(spec.split("->")[0].split(","), tensors)):
+        for letter, n in zip(term, t.shape):
+            m, first = sizes.setdefault(letter, (n, k))
+            if m != n and 1 not in (m, n):
+                raise ValueError(
+                    f"einsum: `{letter}` has length {m} in operand {first} but {n} in operand "
+                    f"{k} (shapes {[x.shape for x in tensors]}); a letter names one length"
+                )
     out = nary(R.EINSUM, tensors, spec)
     return out if _any_node(operands) else out.data
 

@@ -214,3 +214,8 @@ def test_where_broadcasts_its_input_and_sums_the_gradient_back() -> None:
     mask = np.array([[True, False], [True, True]])
     ag.where(mask, x, -np.inf).exp().sum().backward()
     np.testing.assert_allclose(x.grad, [2 * math.e, math.exp(2)])
+
+
+def test_einsum_names_the_letter_whose_lengths_disagree() -> None:
+    with pytest.raises(ValueError, match=r"einsum: `j` has length 3 in operand 0 but 4"):
+        ag.einsum("ij,jk->ik", np.ones((2, 3)), np.ones((4, 2)))
