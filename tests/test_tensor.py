@@ -261,3 +261,21 @@ def test_grads_never_share_memory() -> None:
     assert not np.shares_memory(z.grad, seed)
     z.grad[0] = 5.0
     assert seed[0] == 1.0
+
+
+def test_sigmoid_and_softplus_of_integers_give_floats_and_relu_keeps_integers() -> None:
+    """sigmoid(1) is 0.73: an integer result (0) would be silently wrong, as it once was."""
+    x = ag.Tensor([1, -2, 0], dtype=np.int64)
+    np.testing.assert_allclose(x.sigmoid().data, 1.0 / (1.0 + np.exp([-1.0, 2.0, 0.0])))
+    np.testing.assert_allclose(x.softplus().data, np.log1p(np.exp([1.0, -2.0, 0.0])))
+    relu = x.relu()
+    assert relu.dtype == np.int64
+    np.testing.assert_array_equal(relu.data, [1, 0, 0])
+
+
+def test_sigmoid_keeps_float32_and_float16() -> None:
+    for dtype in (np.float16, np.float32):
+        x = ag.Tensor([-30.0, 0.0, 3.0], dtype=dtype)
+        assert x.sigmoid().dtype == dtype
+        assert x.softplus().dtype == dtype
+        assert x.relu().dtype == dtype

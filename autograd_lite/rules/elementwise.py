@@ -53,7 +53,7 @@ def _step(x: Any) -> Any:
     x = data_of(x)
     if type(x) is float:
         return 1.0 if x > 0.0 else 0.0
-    return x > 0  # a boolean mask: g * mask keeps g's dtype, with no float copy
+    return x > S.zero_of(x)  # a boolean mask: g * mask keeps g's dtype, no float copy
 
 
 def _sign(x: Any) -> Any:
