@@ -574,8 +574,8 @@ class Tensor:
         return self._unary(R.SUM, (_check_axis(self, axis, "sum"), bool(keepdims)))
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """$\\frac1n\\sum_i x_i$ over `axis`: a `sum` divided by the count n."""
-        return R.MEAN(self, _check_axis(self, axis, "mean"), keepdims)
+        """$\\frac1n\\sum_i x_i$ over `axis`; backward spreads g/n over the n elements."""
+        return self._unary(R.MEAN, (_check_axis(self, axis, "mean"), bool(keepdims)))
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """$\\max_i x_i$ over `axis`; tied maxima share the gradient equally (g/k each).
@@ -630,9 +630,9 @@ class Tensor:
     def log_softmax(self, axis: int = -1) -> Tensor:
         """$\\log\\mathrm{softmax}(x)_i = (x_i - m) - \\log\\sum_j e^{x_j - m}$, m = max(x).
 
-        Composed of primitives; finite for logits around ±1000.
+        Backward: $g - \\mathrm{softmax}(x) \\sum_j g_j$. Finite for logits around ±1000.
         """
-        return R.LOG_SOFTMAX(self, _check_axis(self, axis, "log_softmax"))
+        return self._unary(R.LOG_SOFTMAX, _check_axis(self, axis, "log_softmax"))
 
     # ------------------------------------------------------------ shape
     @property
@@ -828,13 +828,7 @@ def _owned(g: Any, dtype: np.dtype[Any], stored: set[int]) -> np.ndarray:
     a view (of a broadcast or a reshape) or an array handed to two inputs (as `x + y`
     does) is copied; a fresh result (of `@`, `*`, ...) is kept as it is.
     """
-    if (
-        type(g) is not np.ndarray
-        or g.dtype != dtype
-        or not g.flags.owndata
-        or not g.flags.writeable
-        or id(g) in stored
-    ):
+    if type(g) is not np.ndarray or g.dtype != dtype or g.base is not None or id(g) in stored:
         g = np.array(g, dtype=dtype)
     stored.add(id(g))
     return g

@@ -17,11 +17,13 @@ one; `matmul` and `einsum` are bilinear ($d(xy) = dx\\,y + x\\,dy$); `max`, `min
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from .base import PRODUCT_LEVEL, Example, Names, Show, Structural, call, data_of
+from .elementwise import EXP
 
 Axis = int | tuple[int, ...] | None
 # Rules named by the vjps of others before their own lines.
@@ -64,10 +66,20 @@ def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
     return a.sum(axis=axes, keepdims=True).reshape(shape)
 
 
+WRITE_OUT = 1 << 16
+"""Up to this many elements, `broadcast_to` of an array writes the result out: a view
+from `np.broadcast_to` costs 2-9 µs a call (it sets up an iterator in Python), as much as
+filling 64 Ki floats. Larger arrays stay views, which cost no memory."""
+
+
 def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
     """Broadcast `a` up to `shape` (a differentiable op on Tensors)."""
     if tuple(a.shape) == shape:
         return a
+    if isinstance(a, np.ndarray | np.generic) and math.prod(shape) <= WRITE_OUT:
+        out = np.empty(shape, a.dtype)
+        out[...] = a
+        return out
     return call(BROADCAST, a, shape)
 
 
@@ -229,6 +241,41 @@ def _sum_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> 
     if xs[0].ndim == 0:
         return ts[0]
     return ts[0].sum(axis=shifted(axis, xs[0].ndim), keepdims=keepdims)
+
+
+def reduced_count(shape: tuple[int, ...], axis: Axis) -> int:
+    """How many elements a reduction over `axis` adds up into each output element."""
+    axes = range(len(shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    return math.prod(shape[a] for a in axes)
+
+
+def _mean(x: np.ndarray, c: tuple[Axis, bool]) -> Any:
+    return np.add.reduce(x, axis=c[0], keepdims=c[1]) / reduced_count(x.shape, c[0])
+
+
+def _mean_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
+    return _sum_vjp(g / reduced_count(tuple(xs[0].shape), c[0]), xs, c, out, i)
+
+
+def _mean_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
+    return _sum_jvp(ts, xs, c, out) / reduced_count(tuple(xs[0].shape), c[0])
+
+
+def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """$(x_i - m) - \\log\\sum_j e^{x_j - m}$ with m = max(x): every exp at most 1, so
+    logits of ±1000 stay finite."""
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _log_softmax_vjp(g: Any, xs: tuple[Any], axis: int, out: Any, i: int) -> Any:
+    # d out_i / d x_j = [i = j] - softmax_j, and softmax = exp(out).
+    return g - call(EXP, out) * g.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax_jvp(ts: tuple[Any], xs: tuple[Any], axis: int, out: Any) -> Any:
+    t = ts[0]
+    return t - (call(EXP, out) * t).sum(axis=axis % xs[0].ndim + 1, keepdims=True)
 
 
 def _extreme_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
@@ -539,14 +586,36 @@ MATMUL = Structural("matmul", "x @ y", np.matmul, _matmul_vjp,
                     show=Show("infix", " @ ", PRODUCT_LEVEL, strict=True),
                     names=Names("matmul", "__matmul__", "Tensor", None, (np.matmul,)),
                     example=Example((2, 3, 4), (4, 5)))
-SUM = Structural("sum", "sum(x, axis)", lambda x, c: np.sum(x, axis=c[0], keepdims=c[1]),
+# The reductions call NumPy's ufuncs directly: `np.add.reduce` is `np.sum` without the
+# Python wrapper around it, which costs 1-3 µs a call.
+SUM = Structural("sum", "sum(x, axis)", lambda x, c: np.add.reduce(x, axis=c[0], keepdims=c[1]),
                  _sum_vjp,
                  "broadcast g back to x's shape",
                  jvp=_sum_jvp,
                  show=Show("call", "sum", consts=_axis_text),
                  names=Names(None, "sum", "Tensor", None, (np.sum,)),
                  example=Example((2, 3, 4), consts=((0, 2), False)))
-MAX = Structural("max", "max(x, axis)", lambda x, c: np.max(x, axis=c[0], keepdims=c[1]),
+MEAN = Structural("mean", "sum(x, axis) / n", _mean, _mean_vjp,
+                  "broadcast g / n back to x's shape",
+                  jvp=_mean_jvp,
+                  show=Show("call", "mean", consts=_axis_text),
+                  names=Names(None, "mean", "Tensor", None, (np.mean,)),
+                  doc="A primitive: as sum then divide it is two nodes, and a loss is "
+                      "usually a mean.",
+                  example=Example((2, 3, 4), consts=((0, 2), False)))
+LOG_SOFTMAX = Structural("log_softmax", "x - log(sum(exp(x), axis))", _log_softmax,
+                         _log_softmax_vjp,
+                         "g - softmax(x) * sum(g, axis)",
+                         jvp=_log_softmax_jvp,
+                         show=Show("call", "log_softmax", consts=lambda a: f"axis={a}"),
+                         names=Names(None, "log_softmax", "Tensor"),
+                         doc="A primitive: composed of sub, exp, sum and log it is five "
+                             "nodes and five arrays in backward, where its own "
+                             "vector-Jacobian product needs two; it is the loss of most "
+                             "classifiers.",
+                         example=Example((3, 5), consts=1))
+MAX = Structural("max", "max(x, axis)",
+                 lambda x, c: np.maximum.reduce(x, axis=c[0], keepdims=c[1]),
                  _extreme_vjp,
                  "g where x is the max (ties share it equally), else 0",
                  jvp=_extreme_jvp,
@@ -555,7 +624,8 @@ MAX = Structural("max", "max(x, axis)", lambda x, c: np.max(x, axis=c[0], keepdi
                  kink=lambda xs, c, out, eps: _ties(xs[0], c, out, eps),
                  kink_text="with tied elements",
                  example=Example((3, 5), consts=(1, False)))
-MIN = Structural("min", "min(x, axis)", lambda x, c: np.min(x, axis=c[0], keepdims=c[1]),
+MIN = Structural("min", "min(x, axis)",
+                 lambda x, c: np.minimum.reduce(x, axis=c[0], keepdims=c[1]),
                  _extreme_vjp,
                  "g where x is the min (ties share it equally), else 0",
                  jvp=_extreme_jvp,
@@ -702,6 +772,6 @@ def _ties(x: np.ndarray, c: tuple[Axis, bool], out: np.ndarray, eps: float) -> b
 
 
 STRUCTURAL: tuple[Structural, ...] = (
-    MATMUL, SUM, MAX, MIN, PROD, CUMSUM, BROADCAST, RESHAPE, TRANSPOSE, GETITEM, SCATTER,
-    CONCATENATE, FLIP, ROLL, PAD, EINSUM, FROM_VALUE, ASTYPE, IM2COL,
+    MATMUL, SUM, MEAN, LOG_SOFTMAX, MAX, MIN, PROD, CUMSUM, BROADCAST, RESHAPE, TRANSPOSE,
+    GETITEM, SCATTER, CONCATENATE, FLIP, ROLL, PAD, EINSUM, FROM_VALUE, ASTYPE, IM2COL,
 )  # fmt: skip
