@@ -50,6 +50,8 @@ def unsqueeze(a: Any, axis: int) -> Any:
 
 def matrix_transpose(a: Any) -> Any:
     """Swap the last two axes: $A^T$ for a stack of matrices."""
+    if a.ndim == 2:
+        return a.T
     axes = list(range(a.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return a.transpose(tuple(axes))
