@@ -881,25 +881,26 @@ def _check_axis(x: Tensor, axis: Any, op: str) -> Any:
 
 
 def _matmul(x: Tensor, y: Tensor) -> Tensor:
-    if x.ndim == 0 or y.ndim == 0:
+    a, b = x.data, y.data
+    if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
-            f"matmul: operands must have at least one dimension, got shapes {x.shape} and "
-            f"{y.shape}; use * to multiply by a scalar"
+            f"matmul: operands must have at least one dimension, got shapes {a.shape} and "
+            f"{b.shape}; use * to multiply by a scalar"
         )
-    inner_y = y.shape[0] if y.ndim == 1 else y.shape[-2]
-    which = "first" if y.ndim == 1 else "second-to-last"
-    if x.shape[-1] != inner_y:
+    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.shape[-1] != inner_b:
+        which = "first" if b.ndim == 1 else "second-to-last"
         hint = ""
-        if y.ndim >= 2 and x.shape[-1] == y.shape[-1]:
+        if b.ndim >= 2 and a.shape[-1] == b.shape[-1]:
             hint = "; did you mean x @ W.T?"
-        elif x.ndim >= 2 and x.shape[-2] == inner_y:
+        elif a.ndim >= 2 and a.shape[-2] == inner_b:
             hint = "; did you mean x.T @ W?"
         raise ValueError(
-            f"matmul: shapes {x.shape} and {y.shape} do not align: the last dimension of "
-            f"the first ({x.shape[-1]}) must equal the {which} of the second ({inner_y}){hint}"
+            f"matmul: shapes {a.shape} and {b.shape} do not align: the last dimension of "
+            f"the first ({a.shape[-1]}) must equal the {which} of the second ({inner_b}){hint}"
         )
     try:
-        data = np.matmul(x.data, y.data)
+        data = np.matmul(a, b)
     except ValueError:
         raise _broadcast_error("matmul", x, y) from None
     return _make(data, R.MATMUL, (x, y))

@@ -62,10 +62,10 @@ def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
     if a.shape == shape:
         return a
     lead = a.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1
-    )
-    return a.sum(axis=axes, keepdims=True).reshape(shape)
+    stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
+    if not stretched:  # only axes added in front (a bias): their sum has the shape already
+        return a.sum(axis=tuple(range(lead)))
+    return a.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
 
 
 WRITE_OUT = 1 << 16
