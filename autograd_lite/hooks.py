@@ -7,7 +7,7 @@ some thread has a watching mode on (`ag.detect_anomaly()`, or a forward pass of
 thread needs them, the plain constructors are put back. So the ops pay nothing for these
 modes when they are off, which is nearly always (a flag read per op would cost about 1%
 of a step of scalar ops). Which thread is watching is read from the per-thread flags
-`_State.anomaly` and `_State.levels`.
+`_thread.anomaly` and `_thread.levels`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .anomaly import watch
-from .grad_mode import _State
+from .grad_mode import _thread
 from .tangent import push
 
 _users = 0  # watching modes open, in all threads
@@ -27,10 +27,12 @@ _lock = threading.Lock()
 
 def observe(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
     """What the checking constructors do after making a node: the modes of this thread."""
-    if _State.anomaly:
-        watch(out, op, inputs, ctx)
-    if _State.levels:
+    # This thread's modes, read from the thread's own record (`_State` would read the
+    # same through a property while any block is open, which is whenever a mode is).
+    if _thread.levels:  # first: push writes the new node's notes, watch adds to them
         push(out, op, inputs, ctx)
+    if _thread.anomaly:
+        watch(out, op, inputs, ctx)
 
 
 @contextmanager

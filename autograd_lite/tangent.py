@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .grad_mode import _thread
 from .rules import broadcast_to, lead
 
@@ -61,19 +63,22 @@ def tangent_of(node: Any, level: Level) -> Any:
 
 
 def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
-    """Give a new node its tangent in every open level (the node constructors call this)."""
+    """Give a new node its tangent in every open level (the node constructors call this,
+    before anything else notes on the node)."""
     levels = _thread.levels
     rule = _elementwise if op.elementwise else _structural
+    if len(levels) == 1 and not levels[0].nested:  # one pass, on numbers: nothing records
+        level = levels[0]
+        t = rule(op, inputs, ctx, out, level)
+        if t is not None:
+            out._notes = {level: t}
+        return
     try:
         for i, level in enumerate(levels):  # the outermost first, as said above
             _thread.levels = levels[:i]
             t = rule(op, inputs, ctx, out, level)
-            if t is not None:
-                notes = getattr(out, "_notes", None)
-                if notes is None:
-                    out._notes = {level: t}
-                else:
-                    notes[level] = t
+            if t is not None:  # noted at once: an inner level's formula may use it
+                note(out, level, t)
     finally:
         _thread.levels = levels
 
@@ -98,7 +103,18 @@ def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Le
     total = None if tx is None else _term(op.partials[0](x, second, result), tx, data)
     if ty is not None:
         term = _term(op.partials[1](x, second, result), ty, data)
-        total = term if total is None else (total if term is None else total + term)
+        if total is None or term is None:
+            total = term if total is None else total
+        elif (  # total is this step's own product (not tx itself, nor a view of it): add
+            type(total) is np.ndarray  # into it rather than into a new array
+            and total is not tx
+            and total.base is None
+            and total.shape == term.shape
+            and total.dtype == term.dtype
+        ):
+            total += term
+        else:
+            total = total + term
     if total is not None and type(data) is not float and tuple(total.shape[1:]) != data.shape:
         # an input broadcast up to the output's shape
         total = broadcast_to(lead(total, data.ndim), (total.shape[0], *data.shape))

@@ -177,3 +177,20 @@ def test_values_stacked_into_a_tensor() -> None:
     """A Value's tangent becomes that of a 0-d Tensor (`ag.stack` of Values)."""
     jac = ag.jacfwd(lambda a: ag.stack([a, a * a, ag.sin(a)]))(0.5)
     np.testing.assert_allclose(jac, [1.0, 1.0, np.cos(0.5)])
+
+
+def test_jvp_adds_into_a_product_it_made_never_into_a_tangent_used_again() -> None:
+    """A step may add the second term into its own product, not into an input's tangent:
+    here a's tangent is b's first term (add's local derivative is 1) and is used again."""
+    x = np.array([0.5, -1.0, 2.0])
+    v = np.array([1.0, 2.0, 3.0])
+    given = v.copy()
+
+    def f(h: Any) -> Any:
+        a = h * h
+        b = a + h
+        return b * a + b  # h^4 + h^3 + h^2 + h
+
+    _, t = ag.jvp(f, (x,), (v,))
+    np.testing.assert_allclose(t, (4 * x**3 + 3 * x**2 + 2 * x + 1) * v, rtol=1e-14)
+    np.testing.assert_array_equal(v, given)

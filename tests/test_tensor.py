@@ -279,3 +279,19 @@ def test_sigmoid_keeps_float32_and_float16() -> None:
         assert x.sigmoid().dtype == dtype
         assert x.softplus().dtype == dtype
         assert x.relu().dtype == dtype
+
+
+def test_the_gradient_of_a_sum_and_a_mean_on_both_sides_of_the_written_out_size() -> None:
+    """Up to WRITE_OUT elements the backward broadcast is a new array, beyond it a view:
+    both give the gradient, and the .grad the user gets is theirs to change."""
+    from autograd_lite.rules.structural import WRITE_OUT
+
+    for n in (WRITE_OUT, WRITE_OUT + 2):
+        x = ag.Tensor(np.arange(n, dtype=np.float32), requires_grad=True)
+        (x.sum() * 3.0).backward()
+        np.testing.assert_array_equal(x.grad, np.full(n, 3.0, np.float32))
+        x.grad += 1.0  # writeable, and not shared with anything else
+        y = ag.Tensor(np.arange(n, dtype=np.float32), requires_grad=True)
+        y.reshape(2, -1).mean(axis=1).sum().backward()  # each half's mean: 2/n each
+        np.testing.assert_allclose(y.grad, np.full(n, 2.0 / n, np.float32), rtol=1e-6)
+        assert y.grad.dtype == np.float32

@@ -252,7 +252,8 @@ def reduced_count(shape: tuple[int, ...], axis: Axis) -> int:
 
 
 def _mean(x: np.ndarray, c: tuple[Axis, bool]) -> Any:
-    return np.add.reduce(x, axis=c[0], keepdims=c[1]) / reduced_count(x.shape, c[0])
+    total = np.add.reduce(x, axis=c[0], keepdims=c[1])  # type: ignore[call-overload]
+    return total / reduced_count(x.shape, c[0])
 
 
 def _mean_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
