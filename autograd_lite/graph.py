@@ -58,8 +58,11 @@ def topological_order(root: Any) -> list[Any]:
             continue
         mark(node)
         parents = node._parents
-        if parents is None:
-            raise RuntimeError(RELEASED)
+        if not parents:
+            if parents is None:
+                raise RuntimeError(RELEASED)
+            emit(node)  # a leaf: nothing to visit first
+            continue
         push(node)
         push(_EXPANDED)
         for parent in parents:

@@ -919,7 +919,7 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
                 f"shape {root.shape}: call .sum() or .mean() first, or pass "
                 f"grad=np.ones({root.shape}) for the gradient of its sum"
             )
-        seed: Any = np.ones_like(root.data)
+        seed: Any = np.array(1, root.data.dtype).reshape(root.shape)  # a one-element 1
     else:
         seed = np.array(_data(grad), dtype=root.data.dtype)  # a copy: never the caller's
         if seed.shape != root.shape:
