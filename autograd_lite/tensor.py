@@ -859,8 +859,11 @@ def _numpy_index(index: Any) -> Any:
 def _integer_index(index: Any) -> Any:
     """The same index with boolean masks as integer arrays (for the gradient's scatter)."""
     parts = index if isinstance(index, tuple) else (index,)
-    if not any(isinstance(p, np.ndarray) and p.dtype.kind == "b" for p in parts):
-        return index
+    for part in parts:
+        if isinstance(part, np.ndarray) and part.dtype.kind == "b":
+            break
+    else:
+        return index  # no boolean mask
     out: list[Any] = []
     for part in parts:
         if isinstance(part, np.ndarray) and part.dtype.kind == "b":
@@ -977,7 +980,7 @@ def _backward_pass(
                 previous = get(parent)
                 pending[parent] = c if previous is None else previous + c
         else:
-            xs = tuple([p.data for p in parents])
+            xs = (parents[0].data,) if len(parents) == 1 else tuple([p.data for p in parents])
             vjp, ctx = op.vjp, node._ctx
             for i, parent in enumerate(parents):
                 if parent.requires_grad:

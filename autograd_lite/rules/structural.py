@@ -62,7 +62,7 @@ def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
     if a.shape == shape:
         return a
     lead = a.ndim - len(shape)
-    stretched = tuple(i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
+    stretched = tuple([i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1])
     if not stretched:  # only axes added in front (a bias): their sum has the shape already
         return a.sum(axis=tuple(range(lead)))
     return a.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
@@ -95,8 +95,10 @@ def keepdims_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
 
 def has_array_index(index: Any) -> bool:
     """True when an index holds integer arrays (so repeated positions must add up)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, (np.ndarray, list)) for p in parts)
+    for part in index if isinstance(index, tuple) else (index,):
+        if isinstance(part, (np.ndarray, list)):
+            return True
+    return False
 
 
 def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -187,6 +189,8 @@ def index_text(index: Any) -> str:
 
 def _matmul_vjp(g: Any, xs: tuple[Any, Any], c: Any, out: Any, i: int) -> Any:
     x, y = xs
+    if x.ndim == 2 and y.ndim == 2:  # two matrices, the usual case: g yᵀ and xᵀ g
+        return g @ y.T if i == 0 else x.T @ g
     if i == 0:
         if y.ndim == 1:  # out[..., i] = sum_k x[..., i, k] y[k]
             return unsqueeze(g, -1) * y
@@ -233,7 +237,7 @@ def _matmul_jvp(ts: tuple[Any, Any], xs: tuple[Any, Any], c: Any, out: Any) -> A
 def _sum_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
     axis, keepdims = c
     shape = tuple(xs[0].shape)
-    if not keepdims:
+    if not keepdims and axis is not None:  # (a total over all axes broadcasts as it is)
         g = g.reshape(keepdims_shape(shape, axis))
     return broadcast_to(g, shape)
 
