@@ -251,8 +251,9 @@ def _sum_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> 
 
 def reduced_count(shape: tuple[int, ...], axis: Axis) -> int:
     """How many elements a reduction over `axis` adds up into each output element."""
-    axes = range(len(shape)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-    return math.prod(shape[a] for a in axes)
+    if axis is None:
+        return math.prod(shape)
+    return math.prod([shape[a] for a in (axis if isinstance(axis, tuple) else (axis,))])
 
 
 def _mean(x: np.ndarray, c: tuple[Axis, bool]) -> Any:
