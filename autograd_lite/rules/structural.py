@@ -617,9 +617,9 @@ LOG_SOFTMAX = Structural("log_softmax", "x - log(sum(exp(x), axis))", _log_softm
                          jvp=_log_softmax_jvp,
                          show=Show("call", "log_softmax", consts=lambda a: f"axis={a}"),
                          names=Names(None, "log_softmax", "Tensor"),
-                         doc="A primitive: composed of sub, exp, sum and log it is five "
-                             "nodes and five arrays in backward, where its own "
-                             "vector-Jacobian product needs two; it is the loss of most "
+                         doc="A primitive: composed of sub, exp, sum and log it was five "
+                             "nodes, each a step of Python in backward, where its own "
+                             "vector-Jacobian product is one; it is the loss of most "
                              "classifiers.",
                          example=Example((3, 5), consts=1))
 MAX = Structural("max", "max(x, axis)",
