@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -295,3 +297,19 @@ def test_the_gradient_of_a_sum_and_a_mean_on_both_sides_of_the_written_out_size(
         y.reshape(2, -1).mean(axis=1).sum().backward()  # each half's mean: 2/n each
         np.testing.assert_allclose(y.grad, np.full(n, 2.0 / n, np.float32), rtol=1e-6)
         assert y.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_tanh_and_sigmoid_gradients_keep_the_dtype(dtype: Any, shape: tuple[int, ...]) -> None:
+    """Their partials combine with a 1 of the array's own dtype (one_like)."""
+    x0 = np.full(shape, 0.5, dtype=dtype)
+    for op, derivative in (
+        ("tanh", lambda v: 1.0 - np.tanh(v) ** 2),
+        ("sigmoid", lambda v: np.exp(-v) / (1.0 + np.exp(-v)) ** 2),
+    ):
+        x = ag.Tensor(x0, requires_grad=True)
+        getattr(x, op)().sum().backward()
+        assert x.grad.dtype == dtype, op
+        want = derivative(x0.astype(np.float64))
+        np.testing.assert_allclose(x.grad, want, rtol=2e-3 if dtype == np.float16 else 1e-6)

@@ -254,10 +254,10 @@ LOG = Elementwise("log", "log(x)", S.log, np.log,
                   names=Names("log", "log", ALL, "log", (np.log,)), taylor=True,
                   example=Example("positive"))
 TANH = Elementwise("tanh", "tanh(x)", math.tanh, np.tanh,
-                   ("1 - tanh(x)^2", lambda x, c, out: 1.0 - out * out),
+                   ("1 - tanh(x)^2", lambda x, c, out: S.one_like(out) - out * out),
                    names=Names("tanh", "tanh", ALL, "tanh", (np.tanh,)), taylor=True)
 SIGMOID = Elementwise("sigmoid", "σ(x) = 1/(1 + exp(-x))", S.sigmoid, S.array_sigmoid,
-                      ("σ(x)(1 - σ(x))", lambda x, c, out: out * (1.0 - out)),
+                      ("σ(x)(1 - σ(x))", lambda x, c, out: out * (S.one_like(out) - out)),
                       names=Names("sigmoid", "sigmoid", ALL, "sigmoid"), taylor=True,
                       doc="A primitive: composed of exp it overflows for x below -709.")
 RELU = Elementwise("relu", "max(x, 0)", S.relu, S.array_relu,

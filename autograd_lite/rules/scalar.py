@@ -59,9 +59,19 @@ _FLOATS = (np.float16, np.float32, np.float64, np.longdouble)
 _ZEROS = {np.dtype(t): np.zeros((), t) for t in _FLOATS}
 
 
+_ONES = {np.dtype(t): np.ones((), t) for t in _FLOATS}
+
+
 def zero_of(x: np.ndarray) -> Any:
     """0 in `x`'s dtype, as a 0-d array NumPy combines with `x` at no conversion cost."""
     return _ZEROS.get(x.dtype, 0)
+
+
+def one_like(x: Any) -> Any:
+    """1 to combine with `x`: beside a float array a 0-d array of its dtype (as `zero_of`),
+    beside a float or a node the number 1.0. Used in the partials of tanh and sigmoid, the
+    activations whose backward on small arrays is mostly NumPy's fixed cost per call."""
+    return _ONES.get(x.dtype, 1.0) if type(x) is np.ndarray else 1.0
 
 
 def array_sigmoid(x: np.ndarray) -> np.ndarray:
