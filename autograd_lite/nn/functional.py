@@ -33,15 +33,6 @@ from .im2col import im2col, output_size
 from .shapes import ShapeError
 
 
-def _tensor(x: Any, owner: str, name: str = "input") -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    try:
-        return Tensor(x)
-    except TypeError as error:
-        raise TypeError(f"{owner}: {name} must be a Tensor or an array: {error}") from None
-
-
 def _pair(value: Any, owner: str, name: str, minimum: int = 1) -> tuple[int, int]:
     """`3` -> `(3, 3)`; `(3, 2)` stays; anything else raises naming the argument."""
     pair = (value, value) if isinstance(value, numbers.Integral) else value
@@ -121,8 +112,8 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
 
 def conv2d_in(owner: str, input: Any, weight: Any, bias: Any, stride: Any, padding: Any) -> Tensor:
     """`conv2d`, with errors naming `owner` (the layer calling it)."""
-    x = _tensor(input, owner)
-    w = _tensor(weight, owner, "weight")
+    x = losses.as_tensor(input, owner)
+    w = losses.as_tensor(weight, owner, "weight")
     if w.ndim != 4:
         raise ShapeError(owner, "a weight (out_channels, in_channels, kh, kw)", w.shape)
     _images(x, owner)
@@ -164,7 +155,7 @@ def pool2d_in(
     owner: str, how: str, input: Any, kernel_size: Any, stride: Any, padding: Any
 ) -> Tensor:
     """`max_pool2d` (`how="max"`) or `avg_pool2d` (`"avg"`), errors naming `owner`."""
-    x = _tensor(input, owner)
+    x = losses.as_tensor(input, owner)
     k, s, p = _pool_arguments(x, kernel_size, stride, padding, owner)
     n, c, h, w = x.shape
     oh, ow = _window_fits(x, k, s, p, owner)
@@ -243,7 +234,7 @@ def dropout(
     """
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
-    x = _tensor(input, "dropout")
+    x = losses.as_tensor(input, "dropout")
     if not training or p == 0.0:
         return x
     rng = _dropout_rng if generator is None else generator
@@ -302,7 +293,7 @@ def batch_norm(
         ValueError: training on one value per channel, or evaluating without running
             statistics.
     """
-    x = _tensor(input, "batch_norm")
+    x = losses.as_tensor(input, "batch_norm")
     if x.ndim < 2:
         raise ShapeError("batch_norm", "(N, C) or (N, C, ...)", x.shape)
     channels = x.shape[1]
@@ -360,7 +351,7 @@ def layer_norm(
         bias: $\beta$ of shape `normalized_shape`, or None.
         eps: $\epsilon$.
     """
-    x = _tensor(input, "layer_norm")
+    x = losses.as_tensor(input, "layer_norm")
     shape = (
         (int(normalized_shape),)
         if isinstance(normalized_shape, (int, np.integer))
@@ -404,7 +395,7 @@ def embedding(input: Any, weight: Any) -> Tensor:
 def embedding_in(owner: str, input: Any, weight: Any) -> Tensor:
     """`embedding`, with errors naming `owner` (the layer calling it)."""
     index = np.asarray(input.data if isinstance(input, Tensor) else input)
-    w = _tensor(weight, owner, "weight")
+    w = losses.as_tensor(weight, owner, "weight")
     if index.dtype.kind not in "iu":
         raise TypeError(
             f"{owner}: indices must be integers, got dtype {index.dtype}; convert them "
@@ -424,7 +415,7 @@ def embedding_in(owner: str, input: Any, weight: Any) -> Tensor:
 
 def relu(input: Any) -> Tensor:
     r"""$\max(x, 0)$ elementwise."""
-    return _tensor(input, "relu").relu()
+    return losses.as_tensor(input, "relu").relu()
 
 
 def gelu(input: Any, approximate: str = "none") -> Tensor:
@@ -439,7 +430,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
     Raises:
         ValueError: `approximate` is neither `"none"` nor `"tanh"`.
     """
-    x = _tensor(input, "gelu")
+    x = losses.as_tensor(input, "gelu")
     if approximate == "tanh":
         # sqrt(2/pi) (x + 0.044715 x^3) as x (a x^2 + b): two nodes fewer, 16% faster.
         b = math.sqrt(2.0 / math.pi)
@@ -452,12 +443,12 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 
 def softmax(input: Any, dim: int = -1) -> Tensor:
     r"""$e^{x_i} / \sum_j e^{x_j}$ along `dim`, computed without overflow."""
-    return _tensor(input, "softmax").softmax(axis=dim)
+    return losses.as_tensor(input, "softmax").softmax(axis=dim)
 
 
 def log_softmax(input: Any, dim: int = -1) -> Tensor:
     r"""$x_i - \log\sum_j e^{x_j}$ along `dim`, computed without overflow."""
-    return _tensor(input, "log_softmax").log_softmax(axis=dim)
+    return losses.as_tensor(input, "log_softmax").log_softmax(axis=dim)
 
 
 def cross_entropy(

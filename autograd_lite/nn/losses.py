@@ -59,13 +59,14 @@ def _as_values(x: Any, name: str, what: str) -> list[Any]:
     return items
 
 
-def _as_tensor(x: Any, name: str, what: str) -> Tensor:
+def as_tensor(x: Any, owner: str, name: str = "input") -> Tensor:
+    """`x` as a Tensor (an array becomes a constant one), or a TypeError naming `owner`."""
     if isinstance(x, Tensor):
         return x
     try:
         return Tensor(x)
     except TypeError as error:
-        raise TypeError(f"{name}: {what} must be a Tensor or an array: {error}") from None
+        raise TypeError(f"{owner}: {name} must be a Tensor or an array: {error}") from None
 
 
 def _target_like(target: Any, pred: Tensor, name: str) -> Any:
@@ -131,7 +132,7 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
                 f"mse_loss: with Values the reduction must be 'mean' or 'sum', got {reduction!r}"
             )
         return total * (1.0 / len(preds))
-    pred = _as_tensor(pred, "mse_loss", "pred")
+    pred = as_tensor(pred, "mse_loss", "pred")
     diff = pred - _target_like(target, pred, "mse_loss")
     return _reduce(diff * diff, reduction)
 
@@ -184,7 +185,7 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str =
         if reduction != "mean":
             raise ValueError(f"{name}: with Values the reduction must be 'mean' or 'sum'")
         return total * (1.0 / len(zs))
-    z = _as_tensor(logits, name, "logits")
+    z = as_tensor(logits, name, "logits")
     y = _target_like(targets, z, name)
     y_data = y.data if isinstance(y, Tensor) else y
     _check_probabilities(y_data, name)
@@ -246,7 +247,7 @@ def cross_entropy(
             f"{name}: takes a Tensor of logits, got Values; build ag.Tensor of the scores, or "
             "use binary_cross_entropy_with_logits / mse_loss, which take Values"
         )
-    z = _as_tensor(logits, name, "logits")
+    z = as_tensor(logits, name, "logits")
     labels = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     if z.ndim == 1:
         if labels.ndim != 0:
