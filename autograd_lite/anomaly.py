@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .grad_mode import _State, _thread, count_block
+from .grad_mode import _State, _thread, count_block, settle
 from .rules import EXP, LOG
 from .tangent import note
 
@@ -70,6 +70,7 @@ class detect_anomaly:
         count_block(+1)  # each thread reads its own modes while a block is open
         self._previous.append(_thread.anomaly)
         _thread.anomaly = True
+        settle()
         # NumPy's own "divide by zero" warnings would only precede the error raised here,
         # which says more: silence them inside the block.
         quiet = np.errstate(all="ignore")
@@ -85,6 +86,7 @@ class detect_anomaly:
     ) -> None:
         self._quiet.pop().__exit__(exc_type, exc, tb)
         _thread.anomaly = self._previous.pop()
+        settle()
         count_block(-1)
         from .hooks import swap
 

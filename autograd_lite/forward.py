@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from .derivatives import grad, jacrev
-from .grad_mode import _thread, count_block, no_grad
-from .hooks import watching
+from .grad_mode import _thread, count_block, no_grad, settle
+from .hooks import swap
 from .pytree import flatten, unflatten
 from .tangent import Level, note, tangent_of
 from .tensor import Tensor
@@ -41,15 +41,18 @@ def forward_pass(nested: bool) -> Iterator[Level]:
     """
     level = Level(nested)
     previous = _thread.levels
-    with watching():
-        count_block(+1)  # each thread reads its own modes while a block is open
-        _thread.levels = (*previous, level)
-        try:
-            with running(), nullcontext() if nested else no_grad():
-                yield level
-        finally:
-            _thread.levels = previous
-            count_block(-1)
+    swap(+1)  # the checking constructors (hooks.py): they call `tangent.push`
+    count_block(+1)  # each thread reads its own modes while a block is open
+    _thread.levels = (*previous, level)
+    settle()
+    try:
+        with running(), nullcontext() if nested else no_grad():
+            yield level
+    finally:
+        _thread.levels = previous
+        settle()
+        count_block(-1)
+        swap(-1)
 
 
 def _seed(node: Any, t: Any, nested: bool) -> Any:

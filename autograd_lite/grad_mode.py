@@ -29,11 +29,15 @@ class _ThreadMode(threading.local):
         enabled: record the graph (`no_grad` turns it off).
         anomaly: check every op's output for NaN and infinity (`ag.detect_anomaly`).
         levels: the forward-mode passes open (`ag.jvp`, `ag.jacfwd`), outermost first.
+        dual: the level of a plain `ag.jvp` (one level, on numbers) while it is this
+            thread's only mode and nothing is recorded: the node constructors then take
+            a short path; else None. Kept by `settle`.
     """
 
     enabled: bool = True
     anomaly: bool = False
     levels: tuple[Any, ...] = ()
+    dual: Any = None
 
     def __init__(self) -> None:
         self.previous: list[bool] = []
@@ -57,21 +61,16 @@ class _Everywhere:
 
 
 class _PerThread:
-    """The modes while some thread is inside a block: each thread reads its own."""
+    """The modes while some thread is inside a block: each thread reads its own.
+
+    Each mode is a property whose getter is `getattr(_thread, name)` bound with
+    `functools.partial`: C calls only, about 20 ns a read less than a Python getter.
+    """
 
     __slots__ = ()
-
-    @property
-    def enabled(self) -> bool:
-        return _thread.enabled
-
-    @property
-    def anomaly(self) -> bool:
-        return _thread.anomaly
-
-    @property
-    def levels(self) -> tuple[Any, ...]:
-        return _thread.levels
+    enabled = property(functools.partial(getattr, _thread, "enabled"))
+    anomaly = property(functools.partial(getattr, _thread, "anomaly"))
+    levels = property(functools.partial(getattr, _thread, "levels"))
 
 
 _State = _Everywhere()
@@ -91,16 +90,27 @@ def count_block(change: int) -> None:
         _State.__class__ = _PerThread if _open_blocks else _Everywhere  # type: ignore[assignment]
 
 
+def settle() -> None:
+    """After this thread's modes changed: is it in a plain `ag.jvp`, recording nothing?
+    (`_thread.dual`, which the node constructors read.)"""
+    levels = _thread.levels
+    plain = len(levels) == 1 and not levels[0].nested
+    quiet = not (_thread.anomaly or _thread.enabled)
+    _thread.dual = levels[0] if plain and quiet else None
+
+
 def _enter(mode: bool) -> None:
     """Open a block in this thread: set its mode, remembering the one to restore."""
     count_block(+1)
     _thread.previous.append(_thread.enabled)
     _thread.enabled = mode
+    settle()
 
 
 def _exit() -> None:
     """Close this thread's innermost block: restore the mode it found."""
     _thread.enabled = _thread.previous.pop()
+    settle()
     count_block(-1)
 
 

@@ -3,18 +3,17 @@
 Every node is made by one of two constructors, `value._node` and `tensor._make`. While
 some thread has a watching mode on (`ag.detect_anomaly()`, or a forward pass of
 `ag.jvp` / `ag.jacfwd`), they are swapped for `value._checked_node` and
-`tensor._checked_make`, which make the same node and then call `observe`; when no
+`tensor._checked_make`, which make the same node and then call `observe` (or, in a
+plain `ag.jvp`, give the node its tangent directly: `tangent.dual_notes`); when no
 thread needs them, the plain constructors are put back. So the ops pay nothing for these
 modes when they are off, which is nearly always (a flag read per op would cost about 1%
 of a step of scalar ops). Which thread is watching is read from the per-thread flags
-`_thread.anomaly` and `_thread.levels`.
+`_thread.anomaly`, `_thread.levels` and `_thread.dual`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from .anomaly import watch
@@ -35,20 +34,21 @@ def observe(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
         watch(out, op, inputs, ctx)
 
 
-@contextmanager
-def watching() -> Iterator[None]:
-    """The scope of a watching mode: the checking constructors are in place inside it."""
-    swap(+1)
-    try:
-        yield
-    finally:
-        swap(-1)
+_modules: tuple[Any, ...] = ()
+
+
+def _find_modules() -> tuple[Any, ...]:
+    """The modules whose constructors `swap` swaps (they import this one: found late)."""
+    global _modules
+    from . import tensor, value
+
+    _modules = (tensor, value)
+    return _modules
 
 
 def swap(change: int) -> None:
     """Count a watching mode opened (+1) or closed (-1); swap the constructors to match."""
-    from . import tensor, value
-
+    tensor, value = _modules or _find_modules()
     global _users
     with _lock:
         _users += change
@@ -57,4 +57,4 @@ def swap(change: int) -> None:
         tensor._make = tensor._checked_make if on else tensor._record
 
 
-__all__ = ["observe", "swap", "watching"]
+__all__ = ["observe", "swap"]

@@ -13,6 +13,9 @@ the op's inputs and writes the output's, from the rule table:
 
 Nothing is kept for later: a node's tangent lives on the node (in its `_notes`, under
 the level) and dies with it, so a forward pass needs no more memory than the function.
+In a plain `ag.jvp` (one level, on numbers, nothing recorded: `_thread.dual`) the
+constructors skip `push`'s dispatch: `tensor._checked_make` calls `dual_notes`, and
+`value._checked_node` writes the same two products out for floats.
 
 Tangents of Tensors carry a leading axis of k directions, `(k, *shape)`, so `jacfwd`
 pushes all the columns of a Jacobian in one pass; tangents of Values are numbers. When
@@ -66,13 +69,10 @@ def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
     """Give a new node its tangent in every open level (the node constructors call this,
     before anything else notes on the node)."""
     levels = _thread.levels
-    rule = _elementwise if op.elementwise else _structural
     if len(levels) == 1 and not levels[0].nested:  # one pass, on numbers: nothing records
-        level = levels[0]
-        t = rule(op, inputs, ctx, out, level)
-        if t is not None:
-            out._notes = {level: t}
+        out._notes = dual_notes(out, op, inputs, ctx, levels[0])
         return
+    rule = _elementwise if op.elementwise else _structural
     try:
         for i, level in enumerate(levels):  # the outermost first, as said above
             _thread.levels = levels[:i]
@@ -81,6 +81,14 @@ def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
                 note(out, level, t)
     finally:
         _thread.levels = levels
+
+
+def dual_notes(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any, level: Level) -> Any:
+    """A new node's notes in a forward pass on numbers, its only level: `{level: tangent}`,
+    or None where the level's inputs do not reach it. (`tensor._checked_make` calls it
+    directly in a plain `ag.jvp`; `value._checked_node` writes the same out for floats.)"""
+    t = (_elementwise if op.elementwise else _structural)(op, inputs, ctx, out, level)
+    return None if t is None else {level: t}
 
 
 def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Level) -> Any:
@@ -115,7 +123,7 @@ def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Le
             total += term
         else:
             total = total + term
-    if total is not None and type(data) is not float and tuple(total.shape[1:]) != data.shape:
+    if total is not None and type(data) is not float and total.shape[1:] != data.shape:
         # an input broadcast up to the output's shape
         total = broadcast_to(lead(total, data.ndim), (total.shape[0], *data.shape))
     return total
@@ -146,4 +154,4 @@ def _structural(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Lev
     return op.jvp(tuple(ts), tuple(x.data for x in inputs), ctx, out.data)
 
 
-__all__ = ["Level", "note", "push", "tangent_of"]
+__all__ = ["Level", "dual_notes", "note", "push", "tangent_of"]

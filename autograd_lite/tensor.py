@@ -20,10 +20,11 @@ import numpy as np
 
 from . import dispatch
 from . import rules as R
-from .grad_mode import _State, enable_grad
+from .grad_mode import _State, _thread, enable_grad
 from .graph import gradients as graph_gradients
 from .graph import topological_order
 from .hooks import observe
+from .tangent import dual_notes
 from .value import Value
 
 _new = object.__new__
@@ -57,9 +58,14 @@ _record = _make
 
 def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -> Tensor:
     """`_make`, then what the watching modes of this thread do with the new node (in
-    `_make`'s place while some thread has such a mode on, as `value._checked_node`)."""
+    `_make`'s place while some thread has such a mode on, as `value._checked_node`).
+    In a plain `ag.jvp` (`_thread.dual`) that is the tangent alone, given at once."""
     out = _record(data, op, parents, ctx)
-    observe(out, op, parents, ctx)
+    level = _thread.dual
+    if level is None:
+        observe(out, op, parents, ctx)
+    else:
+        out._notes = dual_notes(out, op, parents, ctx, level)
     return out
 
 
@@ -167,7 +173,7 @@ class Tensor:
     """
 
     # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
-    # its tangents in forward mode. Never set otherwise.
+    # its tangents in forward mode. None, or not set, when there is nothing to note.
     __slots__ = (
         "_ctx",
         "_notes",
@@ -189,6 +195,7 @@ class Tensor:
     _op: R.Rule | None
     _ctx: Any
     _retain: bool
+    _notes: dict[Any, Any] | None
 
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""

@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from . import rules as R
-from .grad_mode import _State, enable_grad
+from .grad_mode import _State, _thread, enable_grad
 from .graph import gradients, topological_order
 from .hooks import observe
 
@@ -53,16 +53,58 @@ _record = _node
 
 
 def _checked_node(
-    data: float, op: R.Rule, x: Value, y: Value | None = None, ctx: Any = None
+    data: float, op: R.Elementwise, x: Value, y: Value | None = None, ctx: Any = None
 ) -> Value:
-    """`_node`, then what the watching modes of this thread do with the new node.
+    """The node constructor while some thread has a watching mode on.
 
-    `hooks.swap` puts this in `_node`'s place while some thread has `detect_anomaly` or
-    forward mode on, and puts `_node` back after: the ops pay nothing for the modes when
-    no one uses them.
+    `hooks.swap` puts it in `_node`'s place, and puts `_node` back after: the ops pay
+    nothing for the modes when no one uses them. It makes the node `_node` makes (the
+    grad mode read from this thread's record, as `_State` does in this regime, only
+    without a property call), then:
+
+    * in a plain `ag.jvp` (`_thread.dual`), gives it its tangent, a float, from the
+      rule's partials: $\\dot u = \\partial u/\\partial x\\,\\dot x + \\partial
+      u/\\partial y\\,\\dot y$. This is `tangent.push` on numbers, written out here so
+      that a scalar op's tangent costs about what the op does (`bench/forward_mode.py`);
+    * else hands it to this thread's modes (`hooks.observe`).
     """
-    out = _record(data, op, x, y, ctx)
-    observe(out, op, (x, y), ctx)
+    level = _thread.dual
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._ctx = ctx
+    if level is None:
+        if _thread.enabled:
+            out._x = x
+            out._y = y
+            out._op = op
+        else:
+            out._x = out._y = out._op = None
+        observe(out, op, (x, y), ctx)
+        return out
+    out._x = out._y = out._op = None
+    try:
+        notes = x._notes
+    except AttributeError:  # made before any mode was on: no tangent
+        notes = None
+    tx = None if notes is None else notes.get(level)
+    if y is None:
+        out._notes = None if tx is None else {level: tx * op.partials[0](x.data, ctx, data)}
+        return out
+    try:
+        notes = y._notes
+    except AttributeError:
+        notes = None
+    ty = None if notes is None else notes.get(level)
+    if tx is None:
+        out._notes = None if ty is None else {level: ty * op.partials[1](x.data, y.data, data)}
+        return out
+    partials = op.partials
+    t = tx * partials[0](x.data, y.data, data)
+    if ty is not None:
+        t += ty * partials[1](x.data, y.data, data)
+    out._notes = {level: t}
     return out
 
 
@@ -109,7 +151,7 @@ class Value:
     """
 
     # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
-    # its tangents in forward mode. Never set otherwise.
+    # its tangents in forward mode. None, or not set, when there is nothing to note.
     __slots__ = ("_ctx", "_notes", "_op", "_x", "_y", "data", "grad", "label")
     requires_grad = True  # every Value takes part in backward (read by the shared loops)
     _retain = False  # and keeps its grad
@@ -122,6 +164,7 @@ class Value:
     _y: Value | None
     _op: R.Rule | None
     _ctx: Any
+    _notes: dict[Any, Any] | None
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
@@ -139,6 +182,7 @@ class Value:
         self._x = self._y = None
         self._op = None
         self._ctx = None
+        self._notes = None
 
     # ------------------------------------------------------------ ops, each one Rule
     # A plain number operand is kept as the op's constant (`_ctx`), not made a node:

@@ -94,6 +94,42 @@ def test_value_jvp_matches_reverse_mode(rule: R.Rule) -> None:
         assert tangent == pytest.approx(ag.grad(f, argnums=i)(*point), rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("rule", [r for r in SCALAR if r.arity == 2], ids=ids(
+    [r for r in SCALAR if r.arity == 2]))  # fmt: skip
+def test_value_jvp_where_one_input_has_no_tangent(rule: R.Rule) -> None:
+    """The other input is a node of f's surroundings: made before the pass, by an op
+    (so it never met a forward mode) or as a plain Value; only one input moves."""
+    rng = np.random.default_rng(len(rule.name) + 23)
+    point = [float(sample(d, rng, ())) for d in rule.example.inputs]
+    for i in range(2):
+        made_by_an_op = ag.Value(point[1 - i]) * 1.0
+        for other in (made_by_an_op, ag.Value(point[1 - i])):
+
+            def f(x: Any, other: Any = other, i: int = i) -> Any:
+                return apply(rule, [x, other] if i == 0 else [other, x], rule.example.consts)
+
+            value, tangent = ag.jvp(f, (point[i],), (1.0,))
+            assert value == f(ag.Value(point[i])).data
+            assert tangent == pytest.approx(ag.grad(f)(point[i]), rel=1e-12, abs=1e-14)
+
+
+def test_jvp_records_what_f_records_under_enable_grad() -> None:
+    """A plain jvp records nothing, but f may turn recording back on: the tangents stay
+    right and the graph made there is whole."""
+
+    def f(x: Any) -> Any:
+        with ag.enable_grad():
+            y = ag.tanh(x * x)
+            product = y._x  # recorded: tanh's input is x * x, whose input is x
+            assert product is not None
+            assert product._x is x
+        return y * 3.0
+
+    value, tangent = ag.jvp(f, (0.7,), (1.0,))
+    assert value == pytest.approx(3 * np.tanh(0.49))
+    assert tangent == pytest.approx(3 * (1 - np.tanh(0.49) ** 2) * 1.4, rel=1e-12)
+
+
 @pytest.mark.parametrize("rule", ELEMENTWISE + STRUCTURAL, ids=ids(ELEMENTWISE + STRUCTURAL))
 def test_forward_mode_records_a_differentiable_tangent(rule: R.Rule) -> None:
     """jacrev(jacfwd(g)) with g = sum(rule(...)^2): the tangents themselves are

@@ -6,6 +6,7 @@ so they fail on a process-wide flag every time, not by chance.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator
 
@@ -111,6 +112,31 @@ def test_grad_in_one_thread_is_not_nested_by_a_grad_running_in_another() -> None
         done.set()
         _join(thread, errors)
     assert results == [4.0]
+
+
+def test_a_plain_jvp_in_one_thread_leaves_another_thread_recording() -> None:
+    # While thread A is inside ag.jvp's f, every thread's nodes are made by the checking
+    # constructors; only A's take the short path of a plain jvp (`_thread.dual`).
+    inside, done = threading.Event(), threading.Event()
+
+    def slow(x: ag.Value) -> ag.Value:
+        y = x * x
+        inside.set()
+        assert done.wait(TIMEOUT)
+        return y.tanh()
+
+    results: list[object] = []
+    thread, errors = _in_thread(lambda: results.append(ag.jvp(slow, (0.5,), (1.0,))))
+    assert inside.wait(TIMEOUT)
+    try:
+        assert _square_grad() == 6.0  # recorded here, while A records nothing
+        assert ag.jvp(lambda x: x * x * x, (2.0,), (1.0,)) == (8.0, 12.0)
+    finally:
+        done.set()
+        _join(thread, errors)
+    [(value, tangent)] = results
+    assert value == pytest.approx(math.tanh(0.25))
+    assert tangent == pytest.approx((1 - math.tanh(0.25) ** 2) * 2 * 0.5, rel=1e-12)
 
 
 def test_a_new_thread_starts_with_recording_on_even_inside_no_grad() -> None:
