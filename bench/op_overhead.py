@@ -220,7 +220,7 @@ def main() -> None:
     print(f"autograd_lite: {ours:.2f} µs per op, forward + backward ({target})")
     if "torch" in both:
         ratio = both["autograd_lite"] / both["torch"]
-        print(f"autograd_lite / torch: {ratio:.2f}x the time per op (target: at most 0.5x)")
+        print(f"autograd_lite / torch: {ratio:.3f}x the time per op (target: at most 0.5x)")
     _timing.print_end()
 
 
