@@ -113,6 +113,26 @@ def test_value_jvp_where_one_input_has_no_tangent(rule: R.Rule) -> None:
             assert tangent == pytest.approx(ag.grad(f)(point[i]), rel=1e-12, abs=1e-14)
 
 
+@pytest.mark.parametrize("rule", SCALAR, ids=ids(SCALAR))
+def test_value_jvp_short_path_equals_the_general_one(rule: R.Rule) -> None:
+    """A plain jvp on Values takes `value._checked_node`'s short path; under
+    `detect_anomaly` the same jvp goes through `tangent.push`. Bit for bit the same,
+    with every input moving and with only the first one."""
+    rng = np.random.default_rng(len(rule.name) + 24)
+    point = tuple(float(sample(d, rng, ())) for d in rule.example.inputs)
+    fixed = [ag.Value(p) * 1.0 for p in point]  # nodes made before the pass
+
+    def f(*xs: Any) -> Any:
+        return apply(rule, [*xs, *fixed[len(xs) :]], rule.example.consts)
+
+    for moving in {len(point), 1}:
+        args, tangents = point[:moving], tuple(0.5 + k for k in range(moving))
+        short = ag.jvp(f, args, tangents)
+        with ag.detect_anomaly():
+            general = ag.jvp(f, args, tangents)
+        assert short == general
+
+
 def test_jvp_records_what_f_records_under_enable_grad() -> None:
     """A plain jvp records nothing, but f may turn recording back on: the tangents stay
     right and the graph made there is whole."""
