@@ -58,32 +58,26 @@ def _checked_node(
     """The node constructor while some thread has a watching mode on.
 
     `hooks.swap` puts it in `_node`'s place, and puts `_node` back after: the ops pay
-    nothing for the modes when no one uses them. It makes the node `_node` makes (the
-    grad mode read from this thread's record, as `_State` does in this regime, only
-    without a property call), then:
+    nothing for the modes when no one uses them. It makes the node `_node` makes, then:
 
     * in a plain `ag.jvp` (`_thread.dual`), gives it its tangent, a float, from the
       rule's partials: $\\dot u = \\partial u/\\partial x\\,\\dot x + \\partial
       u/\\partial y\\,\\dot y$. This is `tangent.push` on numbers, written out here so
-      that a scalar op's tangent costs about what the op does (`bench/forward_mode.py`);
+      that a scalar op's tangent costs about what the op does (`bench/forward_mode.py`;
+      a test pins the two together);
     * else hands it to this thread's modes (`hooks.observe`).
     """
     level = _thread.dual
-    out = _new(Value)
+    if level is None:
+        out = _record(data, op, x, y, ctx)
+        observe(out, op, (x, y), ctx)
+        return out
+    out = _new(Value)  # as `_node` makes it, recording nothing (a plain jvp never does)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._ctx = ctx
-    if level is None:
-        if _thread.enabled:
-            out._x = x
-            out._y = y
-            out._op = op
-        else:
-            out._x = out._y = out._op = None
-        observe(out, op, (x, y), ctx)
-        return out
     out._x = out._y = out._op = None
+    out._ctx = ctx
     try:
         notes = x._notes
     except AttributeError:  # made before any mode was on: no tangent

@@ -83,41 +83,36 @@ class OnFloats:
         return 1.0 / (1.0 + math.exp(-x))
 
 
-def out_based_by_hand(m: Any, h: Any, t: Any = None) -> Any:
-    """`out_based` with m's functions; with a tangent t, the dual numbers by hand."""
-    for _ in range(50):
-        h = m.tanh(h * 1.5 + 0.1)
-        if t is not None:
-            t = t * 1.5 * (1.0 - h * h)
-        s = m.sigmoid(h)
-        if t is not None:
-            t = t * s + h * (s * (1.0 - s) * t)
-        h = h * s
-        e = m.exp(-h * h)
-        if t is not None:
-            t = e * (-2.0 * h * t)
-        h = e
-    return h if t is None else (h, t)
+def by_hand(middle: Callable[[Any, Any, Any], tuple[Any, Any]]) -> Callable[..., Any]:
+    """A chain written with m's functions around its middle op; with a tangent t, the
+    dual numbers by hand: `chain(m, h)` is h, `chain(m, h, t)` is (h, t)."""
+
+    def chain(m: Any, h: Any, t: Any = None) -> Any:
+        for _ in range(50):
+            h = m.tanh(h * 1.5 + 0.1)
+            if t is not None:
+                t = t * 1.5 * (1.0 - h * h)
+            h, t = middle(m, h, t)
+            e = m.exp(-h * h)
+            if t is not None:
+                t = e * (-2.0 * h * t)
+            h = e
+        return h if t is None else (h, t)
+
+    return chain
 
 
-def with_sin_by_hand(m: Any, h: Any, t: Any = None) -> Any:
-    """`with_sin` with m's functions; with a tangent t, the dual numbers by hand."""
-    for _ in range(50):
-        h = m.tanh(h * 1.5 + 0.1)
-        if t is not None:
-            t = t * 1.5 * (1.0 - h * h)
-        s = m.sin(h)
-        if t is not None:
-            t = m.cos(h) * t * h + s * t
-        h = s * h
-        e = m.exp(-h * h)
-        if t is not None:
-            t = e * (-2.0 * h * t)
-        h = e
-    return h if t is None else (h, t)
+def times_sigmoid(m: Any, h: Any, t: Any) -> tuple[Any, Any]:
+    s = m.sigmoid(h)
+    return h * s, None if t is None else t * s + h * (s * (1.0 - s) * t)
 
 
-BY_HAND = {"out-based": out_based_by_hand, "with sin": with_sin_by_hand}
+def sin_times(m: Any, h: Any, t: Any) -> tuple[Any, Any]:
+    s = m.sin(h)
+    return s * h, None if t is None else m.cos(h) * t * h + s * t
+
+
+BY_HAND = {"out-based": by_hand(times_sigmoid), "with sin": by_hand(sin_times)}
 
 
 def jvp_rows(repeat: int, sizes: tuple[int, ...]) -> list[list[object]]:
