@@ -23,7 +23,7 @@ recorded as a graph: that is all `create_graph=True` and Taylor mode need.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -292,6 +292,16 @@ def call(rule: Rule, x: Any, c: Any = None) -> Any:
     if isinstance(x, (np.ndarray, np.generic)):  # NumPy gives 0-d results as scalars
         return rule.array(x) if c is None else rule.array(x, c)
     return x._unary(rule, c)
+
+
+def call_many(rule: Rule, xs: Sequence[Any], c: Any) -> Any:
+    """`call` for a rule of any number of inputs (`concatenate`, `einsum`): on arrays
+    its forward; with a node among them the recorded op, the arrays made constants."""
+    if all(isinstance(x, np.ndarray) for x in xs):
+        return rule.array(tuple(xs), c)
+    from ..tensor import Tensor, nary
+
+    return nary(rule, [x if isinstance(x, Tensor) else Tensor(x) for x in xs], c)
 
 
 def data_of(x: Any) -> Any:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import PRODUCT_LEVEL, Example, Names, Show, Structural, call, data_of
+from .base import PRODUCT_LEVEL, Example, Names, Show, Structural, call, call_many, data_of
 from .elementwise import EXP
 
 Axis = int | tuple[int, ...] | None
@@ -286,25 +286,27 @@ def _log_softmax_jvp(ts: tuple[Any], xs: tuple[Any], axis: int, out: Any) -> Any
     return t - (call(EXP, out) * t).sum(axis=axis % xs[0].ndim + 1, keepdims=True)
 
 
+def _tie_share(x: Any, out: Any, axis: Axis) -> np.ndarray:
+    """$\\partial \\max/\\partial x_i$: 1/k at each of the k tied extremes of a reduced
+    slice, 0 elsewhere (as torch.amax and torch.amin share the gradient), in x's shape
+    with the reduced axes kept."""
+    xd, od = data_of(x), data_of(out)
+    mask = xd == od.reshape(keepdims_shape(xd.shape, axis))
+    return (mask / mask.sum(axis=axis, keepdims=True)).astype(xd.dtype, copy=False)
+
+
 def _extreme_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
-    # Ties share the gradient equally (as torch.amax and torch.amin).
-    axis = c[0]
-    xd, od = data_of(xs[0]), data_of(out)
-    shape = keepdims_shape(xd.shape, axis)
-    mask = xd == od.reshape(shape)
-    share = mask / mask.sum(axis=axis, keepdims=True)
-    return g.reshape(shape) * share.astype(xd.dtype, copy=False)
+    x = xs[0]
+    return g.reshape(keepdims_shape(tuple(x.shape), c[0])) * _tie_share(x, out, c[0])
 
 
 def _extreme_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
     # The tangent of the max: the mean of the tangents of the tied maxima.
     axis, keepdims = c
-    xd, od = data_of(xs[0]), data_of(out)
-    mask = xd == od.reshape(keepdims_shape(xd.shape, axis))
-    share = (mask / mask.sum(axis=axis, keepdims=True)).astype(xd.dtype, copy=False)
-    if xd.ndim == 0:
+    share = _tie_share(xs[0], out, axis)
+    if share.ndim == 0:
         return ts[0]
-    return (ts[0] * share).sum(axis=shifted(axis, xd.ndim), keepdims=keepdims)
+    return (ts[0] * share).sum(axis=shifted(axis, share.ndim), keepdims=keepdims)
 
 
 def _exclusive_product(x: np.ndarray, axis: Axis) -> np.ndarray:
@@ -322,39 +324,37 @@ def _exclusive_product(x: np.ndarray, axis: Axis) -> np.ndarray:
     return (left * right).reshape(moved.shape).transpose(_inverse(rest + axes))
 
 
+def _other_factors(x: Any, out: Any, axis: Axis, unsupported: str) -> Any:
+    """$\\partial\\,\\mathrm{prod}/\\partial x_i = \\prod_{j \\ne i} x_j$, in x's shape:
+    out / x where no factor is 0 (differentiable again on nodes); with a zero, exact from
+    the factors on arrays, and on nodes the NotImplementedError `unsupported`."""
+    xd = data_of(x)
+    if np.all(xd != 0):
+        return out.reshape(keepdims_shape(tuple(x.shape), axis)) / x
+    if not isinstance(x, np.ndarray):
+        raise NotImplementedError(unsupported)
+    return _exclusive_product(xd, axis)
+
+
 def _prod_vjp(g: Any, xs: tuple[Any], c: tuple[Axis, bool], out: Any, i: int) -> Any:
     axis = c[0]
     x = xs[0]
-    shape = keepdims_shape(tuple(x.shape), axis)
-    g = g.reshape(shape)
-    xd = data_of(x)
-    if np.all(xd != 0):
-        return g * (out.reshape(shape) / x)  # differentiable again under create_graph
-    if not isinstance(x, np.ndarray):
-        raise NotImplementedError(
-            "prod: the second derivative of a product with a zero among its factors is not "
-            "supported; shift the input away from 0, or differentiate once"
-        )
-    return g * _exclusive_product(xd, axis)
+    g = g.reshape(keepdims_shape(tuple(x.shape), axis))
+    return g * _other_factors(x, out, axis, (
+        "prod: the second derivative of a product with a zero among its factors is not "
+        "supported; shift the input away from 0, or differentiate once"))  # fmt: skip
 
 
 def _prod_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) -> Any:
     # d prod(x) = sum_i (prod_{j != i} x_j) dx_i
     axis, keepdims = c
     x = xs[0]
-    xd = data_of(x)
-    if xd.ndim == 0:
+    if x.ndim == 0:
         return ts[0]
-    if np.all(xd != 0):
-        others = out.reshape(keepdims_shape(tuple(x.shape), axis)) / x
-    elif isinstance(x, np.ndarray):
-        others = _exclusive_product(xd, axis)
-    else:
-        raise NotImplementedError(
-            "prod: forward mode through a product with a zero among its factors is not "
-            "supported when nested; shift the input away from 0"
-        )
-    return (ts[0] * others).sum(axis=shifted(axis, xd.ndim), keepdims=keepdims)
+    others = _other_factors(x, out, axis, (
+        "prod: forward mode through a product with a zero among its factors is not "
+        "supported when nested; shift the input away from 0"))  # fmt: skip
+    return (ts[0] * others).sum(axis=shifted(axis, x.ndim), keepdims=keepdims)
 
 
 def _cumsum_vjp(g: Any, xs: tuple[Any], axis: int | None, out: Any, i: int) -> Any:
@@ -400,12 +400,7 @@ def _concatenate_jvp(ts: Any, xs: Any, c: tuple[int, tuple[int, ...]], out: Any)
     k = batch_size(ts)
     like = next(t for t in ts if t is not None)
     parts = tuple(_zeros(x, k, like) if t is None else t for t, x in zip(ts, xs))
-    if all(isinstance(p, np.ndarray) for p in parts):
-        return _concatenate(parts, (c[0] + 1, c[1]))
-    from ..tensor import Tensor, nary
-
-    lifted = [p if isinstance(p, Tensor) else Tensor(p) for p in parts]
-    return nary(CONCATENATE, lifted, (c[0] + 1, c[1]))
+    return call_many(CONCATENATE, parts, (c[0] + 1, c[1]))
 
 
 def _pad(x: np.ndarray, c: tuple[tuple[tuple[int, int], ...], float]) -> np.ndarray:
@@ -484,12 +479,7 @@ def _einsum_vjp(g: Any, xs: tuple[Any, ...], spec: str, out: Any, i: int) -> Any
 
 
 def _einsum_apply(spec: str, g: Any, xs: tuple[Any, ...], i: int) -> Any:
-    operands = (g, *[x for k, x in enumerate(xs) if k != i])
-    if all(isinstance(x, np.ndarray) for x in operands):
-        return _einsum(operands, spec)
-    from ..tensor import nary  # a recorded einsum under create_graph
-
-    return nary(EINSUM, operands, spec)
+    return call_many(EINSUM, (g, *[x for k, x in enumerate(xs) if k != i]), spec)
 
 
 def _einsum_jvp(ts: tuple[Any, ...], xs: tuple[Any, ...], spec: str, out: Any) -> Any:
@@ -505,15 +495,7 @@ def _einsum_jvp(ts: tuple[Any, ...], xs: tuple[Any, ...], spec: str, out: Any) -
             continue
         batched = ",".join(z + term if k == i else term for k, term in enumerate(terms))
         operands = tuple(t if k == i else x for k, x in enumerate(xs))
-        term: Any
-        if all(isinstance(x, np.ndarray) for x in operands):
-            term = _einsum(operands, batched + "->" + z + output)
-        else:
-            from ..tensor import Tensor, nary
-
-            lifted = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
-            term = nary(EINSUM, lifted, batched + "->" + z + output)
-        total = _add(total, term)
+        total = _add(total, call_many(EINSUM, operands, batched + "->" + z + output))
     return total
 
 
