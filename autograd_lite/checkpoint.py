@@ -23,8 +23,8 @@ from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled
 from .graph import topological_order
 from .pytree import Structure, flatten, unflatten
-from .tensor import Tensor
-from .transforms import pullback, raw
+from .tensor import Tensor, raw
+from .transforms import pullback_sum
 from .value import Value
 
 
@@ -85,13 +85,8 @@ class Checkpoint(Function):
                 starts = [_detached(x) for x in nodes[:n_args]]
             outs = flatten(recipe.run(starts))[0]
         targets = [*starts, *nodes[n_args:]]
-        total: list[Any] = [None] * len(targets)
-        for out, g in zip(outs, grads):
-            seed = g if recorded else raw(g)
-            for k, grad in enumerate(pullback(out, seed, targets, recorded)):
-                if grad is not None:
-                    total[k] = grad if total[k] is None else total[k] + grad
-        return (None, None, *total)
+        seeds = [g if recorded else raw(g) for g in grads]
+        return (None, None, *pullback_sum(outs, seeds, targets, recorded))
 
 
 def checkpoint(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

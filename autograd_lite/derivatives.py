@@ -26,7 +26,7 @@ import numpy as np
 from . import rules as R
 from .graph import gradients, topological_order
 from .pytree import flatten, tree_map, unflatten
-from .tensor import Tensor
+from .tensor import Tensor, raw
 from .transforms import (
     Argnums,
     Inputs,
@@ -35,7 +35,7 @@ from .transforms import (
     check_argnums,
     plain,
     pullback,
-    raw,
+    pullback_sum,
     recording,
     result,
     shape_of,
@@ -208,11 +208,8 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
                 f"{len(outs)}; pass one array shaped like each output"
             )
         nested = inputs.nested or _Depth.active > 0
-        total: list[Any] = [None] * len(inputs.leaves)
-        for out, u in zip(outs, cotangents):
-            for k, g in enumerate(pullback(out, _cotangent(out, u), inputs.leaves, nested)):
-                if g is not None:
-                    total[k] = g if total[k] is None else total[k] + g
+        seeds = [_cotangent(out, u) for out, u in zip(outs, cotangents)]
+        total = pullback_sum(outs, seeds, inputs.leaves, nested)
         grads = [result(*each, nested) for each in zip(total, inputs.leaves, inputs.originals)]
         return tuple(inputs.rebuild(grads))
 

@@ -27,8 +27,8 @@ from .grad_mode import _thread, count_block, no_grad, settle
 from .hooks import swap
 from .pytree import flatten, unflatten
 from .tangent import Level, note, tangent_of
-from .tensor import Tensor
-from .transforms import Argnums, Inputs, _as_node, check_argnums, plain, raw, running, shape_of
+from .tensor import Tensor, raw
+from .transforms import Argnums, Inputs, _as_node, check_argnums, plain, running, shape_of
 from .value import Value
 
 

@@ -38,9 +38,9 @@ import numpy as np
 from . import tensor as T
 from .grad_mode import _State, enable_grad, no_grad
 from .hooks import observe
-from .rules import Show, Structural
-from .tensor import Tensor, _constant
-from .transforms import raw
+from .rules import STACK, Show, Structural, sum_to
+from .tensor import Tensor, _constant, raw
+from .transforms import pullback
 from .value import ManyInputs, Value
 
 Node = Value | Tensor
@@ -67,20 +67,26 @@ class _Call:
     """One call of `apply`: what every output node's backward step needs.
 
     The user's `backward` computes the gradients of all inputs at once; the engine asks
-    for them one input at a time, so the last result is kept for the next input.
+    for them one input at a time, so the result is kept until the last node input that
+    needs a gradient (`final`) has had its own, then dropped.
     """
 
-    __slots__ = ("cls", "ctx", "last", "n_inputs", "outputs", "positions")
+    __slots__ = ("cls", "ctx", "final", "last", "outputs", "positions")
 
     def __init__(
-        self, cls: type[Function], ctx: FunctionCtx, positions: tuple[int, ...], n: int
+        self, cls: type[Function], ctx: FunctionCtx, positions: tuple[int, ...], final: int
     ) -> None:
         self.cls = cls
         self.ctx = ctx
         self.positions = positions  # where each node input sits among forward's inputs
-        self.n_inputs = n
+        self.final = final
         self.outputs: list[Any] = []  # the data of each output (zeros for the others' g)
         self.last: tuple[Any, int, list[Any]] | None = None
+
+    @property
+    def n_inputs(self) -> int:
+        """How many inputs forward takes (nodes or not)."""
+        return len(self.ctx.needs_input_grad)
 
     def gradients(self, g: Any, j: int, xs: tuple[Any, ...]) -> list[Any]:
         """backward's gradient for each node input, given g for output j (0 for others)."""
@@ -145,7 +151,7 @@ def _check(
         g = grads[position]
         data = raw(x)
         if g is None:
-            g = 0.0 if isinstance(data, float) else np.zeros_like(data)
+            g = _zero(data)
         elif not recorded and isinstance(g, (Value, Tensor)):
             g = g.data
         shape = np.shape(raw(g))
@@ -168,8 +174,6 @@ def _check(
                     f"shape {shape}, but that input has shape {data.shape}; return a "
                     "gradient shaped like its input"
                 )
-            from .rules import sum_to
-
             g = sum_to(g, data.shape)  # a broadcast gradient, summed back as PyTorch does
         result.append(g)
     return result
@@ -182,7 +186,7 @@ class FunctionRule(Structural):
     its `jvp` runs the class's `jvp`, or transposes `backward`.
     """
 
-    __slots__ = ("function",)
+    __slots__ = ()
 
     def __init__(self, cls: type[Function]) -> None:
         doc = inspect.getdoc(cls.forward) or ""
@@ -198,11 +202,13 @@ class FunctionRule(Structural):
             show=Show("call", cls.__name__),
             doc=inspect.getdoc(cls) or "",
         )
-        self.function = cls
 
     def _vjp(self, g: Any, xs: tuple[Any, ...], c: tuple[_Call, int], out: Any, i: int) -> Any:
         call, j = c
-        return call.gradients(g, j, xs)[i]
+        grads = call.gradients(g, j, xs)
+        if i >= call.final:  # every input that needs a gradient has had it
+            call.last = None
+        return grads[i]
 
     def _jvp(
         self, ts: tuple[Any, ...], xs: tuple[Any, ...], c: tuple[_Call, int], out: Any
@@ -210,16 +216,14 @@ class FunctionRule(Structural):
         call, j = c
         shaped = isinstance(raw(out), np.ndarray)
         k = next(int(t.shape[0]) for t in ts if t is not None) if shaped else 1
-        columns = []
-        for b in range(k):
-            direction = [None if t is None else (t[b] if shaped else t) for t in ts]
-            columns.append(_tangent(self.function, call, j, direction, xs, out))
+        directions = [
+            [None if t is None else (t[b] if shaped else t) for t in ts] for b in range(k)
+        ]
+        columns = _tangents(call, j, directions, xs, out)
         if not shaped:
             return columns[0]
         if all(isinstance(col, np.ndarray) for col in columns):
             return np.stack(columns)
-        from .rules import STACK
-
         return STACK([col if isinstance(col, Tensor) else Tensor(col) for col in columns], 0)
 
 
@@ -227,42 +231,49 @@ def _no_array(*args: Any) -> Any:
     raise TypeError("a Function's forward runs through Function.apply, not the rule table")
 
 
-def _tangent(
-    cls: type[Function], call: _Call, j: int, ts: list[Any], xs: tuple[Any, ...], out: Any
-) -> Any:
-    """The tangent of output j for one direction: the class's jvp, or backward transposed."""
+def _tangents(
+    call: _Call, j: int, directions: list[list[Any]], xs: tuple[Any, ...], out: Any
+) -> list[Any]:
+    """The tangent of output j for each direction (one tangent per input, None where it
+    does not move): the class's jvp, or backward transposed."""
+    cls = call.cls
+    nodes = isinstance(out, (Value, Tensor))
     if cls.jvp is not Function.jvp:
-        tangents = [None] * call.n_inputs
-        for position, t in zip(call.positions, ts):
-            tangents[position] = t
-        with enable_grad() if isinstance(out, (Value, Tensor)) else no_grad():
-            returned = cls.jvp(call.ctx, *tangents)
-        outs = returned if isinstance(returned, tuple) else (returned,)
-        t_out = outs[j]
-        return t_out if isinstance(out, (Value, Tensor)) else raw(t_out)
+        found = []
+        for ts in directions:
+            tangents: list[Any] = [None] * call.n_inputs
+            for position, t in zip(call.positions, ts):
+                tangents[position] = t
+            with enable_grad() if nodes else no_grad():
+                returned = cls.jvp(call.ctx, *tangents)
+            t_out = (returned if isinstance(returned, tuple) else (returned,))[j]
+            found.append(t_out if nodes else raw(t_out))
+        return found
     # J t = d/dg <backward(g), t>: backward is linear in g, so differentiate it once more.
-    from .transforms import pullback
-
+    # backward runs once, recorded; each direction is one pass back through it.
     data = raw(out)
     g = Value(0.0) if isinstance(data, float) else Tensor(np.zeros_like(data), requires_grad=True)
     with enable_grad():
         grads = call.gradients(g, j, xs)
-        pairs = [(grad, t) for grad, t in zip(grads, ts) if t is not None]
-        if any(not isinstance(grad, (Value, Tensor)) for grad, _ in pairs):
-            raise NotImplementedError(
-                f"{cls.__name__}: forward mode needs a staticmethod jvp(ctx, *tangents), or a "
-                "backward written with the library's ops on g (it returned plain numbers)"
-            )
-        total: Any = 0.0
-        for grad, t in pairs:
-            product = grad * t
-            total = total + (product.sum() if isinstance(product, Tensor) else product)
     call.last = None  # the recorded gradients are not the engine's
-    seed = np.ones_like(total.data) if isinstance(total, Tensor) else 1.0
-    (tangent,) = pullback(total, seed, [g], isinstance(out, (Value, Tensor)))
-    if tangent is None:
-        return _zero(data)
-    return tangent
+    found = []
+    for ts in directions:
+        with enable_grad():
+            pairs = [(grad, t) for grad, t in zip(grads, ts) if t is not None]
+            if any(not isinstance(grad, (Value, Tensor)) for grad, _ in pairs):
+                raise NotImplementedError(
+                    f"{cls.__name__}: forward mode needs a staticmethod jvp(ctx, *tangents), "
+                    "or a backward written with the library's ops on g (it returned plain "
+                    "numbers)"
+                )
+            total: Any = 0.0
+            for grad, t in pairs:
+                product = grad * t
+                total = total + (product.sum() if isinstance(product, Tensor) else product)
+        seed = np.ones_like(total.data) if isinstance(total, Tensor) else 1.0
+        (tangent,) = pullback(total, seed, [g], nodes)
+        found.append(_zero(data) if tangent is None else tangent)
+    return found
 
 
 class Function:
@@ -338,7 +349,8 @@ class Function:
             returned = cls.forward(ctx, *inputs)
         several = isinstance(returned, tuple)
         outputs = returned if several else (returned,)
-        call = _Call(cls, ctx, positions, len(inputs))
+        wanted = [k for k, x in enumerate(nodes) if x.requires_grad]
+        call = _Call(cls, ctx, positions, wanted[-1] if wanted else -1)
         made = []
         for j, out in enumerate(outputs):
             data = _data(cls, out, nodes)

@@ -401,22 +401,22 @@ class Tensor:
 
     # ------------------------------------------------------------ comparisons (not recorded)
     def __eq__(self, other: object) -> Any:
-        return self.data == _data(other)
+        return self.data == raw(other)
 
     def __ne__(self, other: object) -> Any:
-        return self.data != _data(other)
+        return self.data != raw(other)
 
     def __lt__(self, other: Any) -> np.ndarray:
-        return self.data < _data(other)
+        return self.data < raw(other)
 
     def __le__(self, other: Any) -> np.ndarray:
-        return self.data <= _data(other)
+        return self.data <= raw(other)
 
     def __gt__(self, other: Any) -> np.ndarray:
-        return self.data > _data(other)
+        return self.data > raw(other)
 
     def __ge__(self, other: Any) -> np.ndarray:
-        return self.data >= _data(other)
+        return self.data >= raw(other)
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -841,7 +841,8 @@ def _owned(g: Any, dtype: np.dtype[Any], stored: set[int]) -> np.ndarray:
     return g
 
 
-def _data(x: Any) -> Any:
+def raw(x: Any) -> Any:
+    """The number or array of a node; anything else as it is."""
     return x.data if isinstance(x, (Tensor, Value)) else x
 
 
@@ -931,7 +932,7 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
             )
         seed: Any = np.array(1, root.data.dtype).reshape(root.shape)  # a one-element 1
     else:
-        seed = np.array(_data(grad), dtype=root.data.dtype)  # a copy: never the caller's
+        seed = np.array(raw(grad), dtype=root.data.dtype)  # a copy: never the caller's
         if seed.shape != root.shape:
             raise ValueError(
                 f"backward: grad has shape {seed.shape} but the tensor has shape "

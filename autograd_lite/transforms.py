@@ -167,6 +167,17 @@ def pullback(out: Any, seed: Any, leaves: list[Any], nested: bool) -> list[Any]:
     return [grads.get(node) for node in leaves]
 
 
+def pullback_sum(outs: list[Any], seeds: list[Any], leaves: list[Any], nested: bool) -> list[Any]:
+    """$\\sum_j$ seed$_j \\cdot\\,\\partial out_j/\\partial\\,leaf$ for each leaf (None
+    where no output depends on it): `pullback` over several outputs, added up."""
+    total: list[Any] = [None] * len(leaves)
+    for out, seed in zip(outs, seeds):
+        for k, g in enumerate(pullback(out, seed, leaves, nested)):
+            if g is not None:
+                total[k] = g if total[k] is None else total[k] + g
+    return total
+
+
 def result(g: Any, node: Any, original: Any, nested: bool) -> Any:
     """Convert a gradient back to the kind of thing the argument was.
 
@@ -186,11 +197,6 @@ def result(g: Any, node: Any, original: Any, nested: bool) -> Any:
     if isinstance(original, Tensor):
         return Tensor(np.asarray(g, dtype=node.data.dtype))
     return np.asarray(g, dtype=node.data.dtype).reshape(node.shape)
-
-
-def raw(x: Any) -> Any:
-    """The number or array of a node; anything else as it is."""
-    return x.data if isinstance(x, (Value, Tensor)) else x
 
 
 def plain(x: Any) -> Any:

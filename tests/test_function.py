@@ -255,6 +255,30 @@ def test_forward_mode_by_its_jvp_or_by_transposing_backward() -> None:
     np.testing.assert_allclose(ag.jacrev(NumpyBackward.apply)(x), 2 * np.eye(2))
 
 
+def test_backward_runs_once_per_node_and_its_result_is_not_kept() -> None:
+    """jacfwd of a Function without a jvp transposes backward: once for all n directions.
+    After a backward pass the node keeps no gradients: a second pass recomputes them."""
+    calls = []
+
+    class Counted(Softplus):
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            calls.append(1)
+            return Softplus.backward(ctx, g)
+
+    x = np.array([-1.0, 0.5, 2.0, 0.0, 3.0])
+    sig = 1 / (1 + np.exp(-x))
+    np.testing.assert_allclose(ag.jacfwd(Counted.apply)(x), np.diag(sig))
+    assert len(calls) == 1
+
+    a, b = ag.Value(2.0), ag.Value(3.0)
+    y = Product3.apply(a, b, ag.Value(4.0))
+    y.backward()
+    assert y._ctx[0].last is None  # served to all three inputs, then dropped
+    y.backward()  # the same graph again: the gradients add up, recomputed
+    assert (a.grad, b.grad) == (24.0, 16.0)
+
+
 def test_misuse_is_explained() -> None:
     with pytest.raises(TypeError, match="subclass"):
         ag.Function.apply(1.0)
