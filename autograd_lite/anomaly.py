@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .grad_mode import _State, _thread, count_block, settle
-from .rules import EXP, LOG
+from .rules import EXP, LOG, input_name
 from .tangent import note
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -133,7 +133,7 @@ def _where(site: tuple[str, int, str] | None) -> str:
 
 
 def _finite(x: Any) -> bool:
-    data = x.data if hasattr(x, "_parents") else x
+    data = _raw(x)
     if type(data) is float:
         return math.isfinite(data)
     if isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind in "fc":
@@ -169,13 +169,9 @@ def infinite_local(node: Any, i: int) -> FloatingPointError:
 # ---------------------------------------------------------------- messages
 
 
-def _names(n: int) -> list[str]:
-    return ["x", "y"][:n] if n <= 2 else [f"x{k + 1}" for k in range(n)]
-
-
 def _first_bad(data: Any) -> tuple[tuple[int, ...], str]:
     """The index of the first non-finite element, and how many there are, in words."""
-    array = np.asarray(data.data if hasattr(data, "_parents") else data)
+    array = np.asarray(_raw(data))
     bad = ~np.isfinite(array)
     index = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
     return index, f"{int(bad.sum())} of {array.size} elements are not finite"
@@ -183,7 +179,7 @@ def _first_bad(data: Any) -> tuple[tuple[int, ...], str]:
 
 def _value_at(x: Any, index: tuple[int, ...], out_ndim: int) -> str:
     """An input's value at the output's index (through broadcasting), with its shape."""
-    data = x.data if hasattr(x, "_parents") else x
+    data = _raw(x)
     if isinstance(data, float):
         return f"{data!r}"
     array = np.asarray(data)
@@ -197,18 +193,21 @@ def _value_at(x: Any, index: tuple[int, ...], out_ndim: int) -> str:
     return f"{float(array[at])!r} at {list(at)} (shape {array.shape})"
 
 
+def _names(n: int) -> list[str]:
+    return [input_name(k, n) for k in range(n)]
+
+
 def _formula(op: Any, i: int | None = None) -> str:
-    names = _names(len(op.formulas))
     if i is None:
-        parts = [f"∂out/∂{n} = {f}" for n, f in zip(names, op.formulas)]
+        parts = [f"∂out/∂{n} = {f}" for n, f in zip(_names(len(op.formulas)), op.formulas)]
         return f"out = {op.expr}, " + ", ".join(parts)
-    formula = op.formulas[min(i, len(op.formulas) - 1)]
-    return f"out = {op.expr}, ∂out/∂{_names(max(len(op.formulas), i + 1))[i]} = {formula}"
+    name = input_name(i, max(len(op.formulas), i + 1))
+    return f"out = {op.expr}, ∂out/∂{name} = {op.formula(i)}"
 
 
 def _number(x: Any) -> tuple[str, str]:
     """The first non-finite number of x, and where it is in an array (or "")."""
-    data = x.data if hasattr(x, "_parents") else x
+    data = _raw(x)
     if isinstance(data, float):
         return repr(data), ""
     array = np.asarray(data)
@@ -268,6 +267,8 @@ def _line(node: Any) -> Any:
 
 
 def _raw(x: Any) -> Any:
+    """The number or array of a node; anything else as it is (`tensor.raw`, which this
+    module, imported by the engine's core, cannot import)."""
     return x.data if hasattr(x, "_parents") else x
 
 

@@ -89,9 +89,4 @@ def tree_map(fn: Callable[[Any], Any], tree: Any) -> Any:
     return unflatten(structure, [fn(leaf) for leaf in leaves])
 
 
-def is_leaf(tree: Any) -> bool:
-    """True when `tree` is a single leaf rather than a container."""
-    return not isinstance(tree, CONTAINERS)
-
-
-__all__ = ["flatten", "is_leaf", "tree_map", "unflatten"]
+__all__ = ["flatten", "tree_map", "unflatten"]

@@ -24,6 +24,7 @@ from .base import (
     Structural,
     call,
     data_of,
+    input_name,
 )
 from .composites import (
     COMPOSITES,
@@ -273,6 +274,7 @@ __all__ = [
     "data_of",
     "has_array_index",
     "index_text",
+    "input_name",
     "keepdims_shape",
     "lead",
     "matrix_transpose",

@@ -194,6 +194,11 @@ class Rule:
         """How many node inputs the op takes (0 for any number: `concatenate`)."""
         return len(self.formulas)
 
+    def formula(self, i: int) -> str:
+        """The derivative for input i, as text (an op of any number of inputs has one
+        text, said of every input)."""
+        return self.formulas[min(i, len(self.formulas) - 1)]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}: {self.expr})"
 
@@ -279,6 +284,11 @@ class Composite:
 
     def __repr__(self) -> str:
         return f"Composite({self.name!r}: {self.expr})"
+
+
+def input_name(i: int, n: int) -> str:
+    """The name of input i of an op of n inputs in formulas and pictures: x, y, or x1..xn."""
+    return "xy"[i] if n <= 2 else f"x{i + 1}"
 
 
 def call(rule: Rule, x: Any, c: Any = None) -> Any:

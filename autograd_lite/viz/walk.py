@@ -280,9 +280,8 @@ def _edges(
     k = offset
     parents = node._parents
     for i, parent in enumerate(parents):
-        # An op of any number of inputs (concatenate, a Function) has one formula for all.
-        formula = op.formulas[min(i, len(op.formulas) - 1)]
-        src, variable = ids[parent], "xy"[i] if len(parents) <= 2 else f"x{i + 1}"
+        formula = op.formula(i)
+        src, variable = ids[parent], R.input_name(i, len(parents))
         if tensor:
             k += bool(parent.requires_grad)
             step = k if parent.requires_grad else 0
