@@ -40,10 +40,13 @@ class Entry(NamedTuple):
 
 Structure = tuple[Entry, ...]
 _LEAF = Entry(None)
+_ONE_LEAF = (_LEAF,)  # the structure of a tree that is one leaf: most arguments
 
 
 def flatten(tree: Any) -> tuple[list[Any], Structure]:
     """The leaves of `tree` from left to right, and its structure (post-order entries)."""
+    if not isinstance(tree, CONTAINERS):
+        return [tree], _ONE_LEAF
     leaves: list[Any] = []
     entries: list[Entry] = []
     stack: list[tuple[Any, bool]] = [(tree, False)]
@@ -65,6 +68,8 @@ def flatten(tree: Any) -> tuple[list[Any], Structure]:
 
 def unflatten(structure: Structure, leaves: list[Any]) -> Any:
     """Put `leaves` (as many as `flatten` gave) back into the structure."""
+    if structure is _ONE_LEAF:
+        return leaves[0]
     built: list[Any] = []
     items = iter(leaves)
     for entry in structure:

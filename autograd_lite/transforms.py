@@ -83,6 +83,8 @@ def leaf(x: Any, name: str, in_tree: bool = False) -> tuple[Value | Tensor, bool
     A number becomes a Value, except inside a tuple, list or dict (`in_tree`): there it
     becomes a 0-d Tensor, so that it combines with the arrays beside it.
     """
+    if type(x) is float and not in_tree:  # the common case, before the slower checks
+        return Value(x), False
     if in_tree and isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Tensor(np.asarray(float(x)), requires_grad=True), False
     if isinstance(x, Value):
@@ -134,7 +136,10 @@ class Inputs:
             in_tree = structure is not None and len(structure) > 1
             start = len(self.leaves)
             for item in items:
-                with _recorded():  # a nested leaf is an op connected to the outer graph
+                if isinstance(item, (Value, Tensor)):  # an op connected to the outer graph
+                    with _recorded():
+                        node, inner = leaf(item, name, in_tree)
+                else:
                     node, inner = leaf(item, name, in_tree)
                 self.leaves.append(node)
                 self.originals.append(item)

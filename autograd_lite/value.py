@@ -161,7 +161,9 @@ class Value:
     _notes: dict[Any, Any] | None
 
     def __init__(self, data: float, label: str = "") -> None:
-        if isinstance(data, Value):
+        if type(data) is float:  # the common case; numbers.Real's check is slow
+            pass
+        elif isinstance(data, Value):
             data = data.data
         elif not isinstance(data, numbers.Real) or isinstance(data, bool):
             raise TypeError(
