@@ -14,11 +14,12 @@ the op's inputs and writes the output's, from the rule table:
 Nothing is kept for later: a node's tangent lives on the node (in its `_notes`, under
 the level) and dies with it, so a forward pass needs no more memory than the function.
 In a plain `ag.jvp` (one level, on numbers, nothing recorded: `_thread.dual`) the
-constructors skip `push`'s dispatch: `tensor._checked_make` calls `dual_notes`, and
-`value._checked_node` writes the same two products out for floats.
+constructors skip `push`'s dispatch: `tensor._checked_make` calls `dual_notes`, or for an
+elementwise op writes `_elementwise` out, as `value._checked_node` does for floats.
 
-Tangents of Tensors carry a leading axis of k directions, `(k, *shape)`, so `jacfwd`
-pushes all the columns of a Jacobian in one pass; tangents of Values are numbers. When
+In `jacfwd` the tangents of Tensors carry a leading axis of k directions, `(k, *shape)`,
+so that all the columns of a Jacobian go through in one pass; in `jvp` (one direction)
+each is shaped like its node (`Level.batched`); tangents of Values are numbers. When
 several levels are open (`jacfwd(jacfwd(f))`), each level's tangent is computed with
 only the levels outside it open, so that they see its ops (an outer level
 differentiates what the inner ones compute, never its own work), and the outer levels
@@ -42,12 +43,17 @@ class Level:
     Attributes:
         nested: compute the tangents on nodes, recorded, so that an outer transform can
             differentiate them; else on their numbers and arrays.
+        batched: the tangents of Tensors carry a leading axis of directions, `(k,
+            *shape)` (jacfwd's n columns); else each is shaped like its node (jvp's one
+            direction: NumPy multiplies a `(1, n)` array by an `(n,)` one three times
+            slower than two `(n,)` arrays, which on small arrays is most of a step).
     """
 
-    __slots__ = ("nested",)
+    __slots__ = ("batched", "nested")
 
-    def __init__(self, nested: bool) -> None:
+    def __init__(self, nested: bool, batched: bool = True) -> None:
         self.nested = nested
+        self.batched = batched
 
 
 def note(node: Any, key: Any, value: Any) -> None:
@@ -85,21 +91,43 @@ def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
 
 def dual_notes(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any, level: Level) -> Any:
     """A new node's notes in a forward pass on numbers, its only level: `{level: tangent}`,
-    or None where the level's inputs do not reach it. (`tensor._checked_make` calls it
-    directly in a plain `ag.jvp`; `value._checked_node` writes the same out for floats.)"""
+    or None where the level's inputs do not reach it. (`push` and `tensor._checked_make`
+    call it directly in a plain `ag.jvp` or `ag.jacfwd`; `value._checked_node`, and
+    `tensor._checked_make` for a jvp's elementwise ops, write the same out.)"""
     t = (_elementwise if op.elementwise else _structural)(op, inputs, ctx, out, level)
     return None if t is None else {level: t}
 
 
+def times(local: Any, t: Any) -> Any:
+    """One term of a tangent, local * t: None where local is the number 0 (no term), t
+    itself where it is 1, -t where it is -1 (cheaper than a product by a Python number)."""
+    if type(local) is float:
+        if local == 1.0:
+            return t
+        if local == 0.0:
+            return None
+        if local == -1.0:
+            return -t
+    return t * local
+
+
 def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Level) -> Any:
-    """$\\dot u = \\sum_i \\partial u/\\partial x_i\\;\\dot x_i$, with the rule's partials."""
+    """$\\dot u = \\sum_i \\partial u/\\partial x_i\\;\\dot x_i$, with the rule's partials
+    (`times`); with a batch axis, each tangent's axes lined up with the output's after it
+    (`lead`)."""
     x = inputs[0]
-    y = inputs[1] if len(inputs) > 1 else None
-    notes = getattr(x, "_notes", None)
+    try:
+        notes = x._notes
+    except AttributeError:  # made before any mode was on: no tangent
+        notes = None
     tx = None if notes is None else notes.get(level)
+    y = inputs[1] if len(inputs) > 1 else None
     ty = None
     if y is not None:
-        notes = getattr(y, "_notes", None)
+        try:
+            notes = y._notes
+        except AttributeError:
+            notes = None
         ty = None if notes is None else notes.get(level)
     if tx is None and ty is None:
         return None
@@ -108,9 +136,16 @@ def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Le
         second, result = (ctx if y is None else y), out
     else:
         x, second, result = x.data, (ctx if y is None else y.data), data
-    total = None if tx is None else _term(op.partials[0](x, second, result), tx, data)
+    batched = level.batched and type(data) is not float
+    total = None
+    if tx is not None:
+        if batched and tx.ndim <= data.ndim:
+            tx = lead(tx, data.ndim)
+        total = times(op.partials[0](x, second, result), tx)
     if ty is not None:
-        term = _term(op.partials[1](x, second, result), ty, data)
+        if batched and ty.ndim <= data.ndim:
+            ty = lead(ty, data.ndim)
+        term = times(op.partials[1](x, second, result), ty)
         if total is None or term is None:
             total = term if total is None else total
         elif (  # total is this step's own product (not tx itself, nor a view of it): add
@@ -123,35 +158,36 @@ def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Le
             total += term
         else:
             total = total + term
-    if total is not None and type(data) is not float and total.shape[1:] != data.shape:
-        # an input broadcast up to the output's shape
-        total = broadcast_to(lead(total, data.ndim), (total.shape[0], *data.shape))
+    if total is None or type(data) is float:
+        return total
+    if batched:
+        if total.shape[1:] != data.shape:  # an input broadcast up to the output's shape
+            total = broadcast_to(lead(total, data.ndim), (total.shape[0], *data.shape))
+    elif total.shape != data.shape:
+        total = broadcast_to(total, data.shape)
     return total
 
 
-def _term(local: Any, t: Any, data: Any) -> Any:
-    """local * t, the input's axes lined up with the output's (after the batch axis)."""
-    if type(data) is not float and t.ndim <= data.ndim:
-        t = lead(t, data.ndim)
-    if type(local) is float:
-        if local == 0.0:
-            return None
-        if local == 1.0:
-            return t
-    return t * local
-
-
 def _structural(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Level) -> Any:
-    """The rule's `jvp`, given the inputs' tangents (None where an input does not move)."""
+    """The rule's `jvp`, given the inputs' tangents (None where an input does not move).
+    A rule's jvp takes and gives tangents with the batch axis; a jvp's, shaped like their
+    nodes, get one of length 1 for the call."""
     ts = []
     for x in inputs:
         notes = getattr(x, "_notes", None)
-        ts.append(None if notes is None else notes.get(level))
+        t = None if notes is None else notes.get(level)
+        if t is not None and not level.batched and type(x.data) is np.ndarray:
+            t = t.reshape((1, *t.shape))
+        ts.append(t)
     if all(t is None for t in ts):
         return None
     if level.nested:
-        return op.jvp(tuple(ts), inputs, ctx, out)
-    return op.jvp(tuple(ts), tuple(x.data for x in inputs), ctx, out.data)
+        t = op.jvp(tuple(ts), inputs, ctx, out)
+    else:
+        t = op.jvp(tuple(ts), tuple(x.data for x in inputs), ctx, out.data)
+    if level.batched or type(out.data) is not np.ndarray:  # a Value's: a number
+        return t
+    return t.reshape(out.data.shape)
 
 
-__all__ = ["Level", "dual_notes", "note", "push", "tangent_of"]
+__all__ = ["Level", "dual_notes", "note", "push", "tangent_of", "times"]

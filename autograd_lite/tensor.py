@@ -24,7 +24,7 @@ from .grad_mode import _State, _thread, enable_grad
 from .graph import gradients as graph_gradients
 from .graph import topological_order
 from .hooks import observe
-from .tangent import dual_notes
+from .tangent import dual_notes, times
 from .value import Value
 
 _new = object.__new__
@@ -59,13 +59,73 @@ _record = _make
 def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any = None) -> Tensor:
     """`_make`, then what the watching modes of this thread do with the new node (in
     `_make`'s place while some thread has such a mode on, as `value._checked_node`).
-    In a plain `ag.jvp` (`_thread.dual`) that is the tangent alone, given at once."""
-    out = _record(data, op, parents, ctx)
+
+    In a plain `ag.jvp` or `ag.jacfwd` (`_thread.dual`) that is the tangent alone, given
+    at once (`tangent.dual_notes`); for a jvp's elementwise op (one direction, shaped like
+    its node) written out here, as `tangent._elementwise` computes it: on small arrays the
+    Python around the products is most of the step (`bench/forward_mode.py`; a test pins
+    the two together).
+    """
     level = _thread.dual
     if level is None:
+        out = _record(data, op, parents, ctx)
         observe(out, op, parents, ctx)
-    else:
+        return out
+    out = _new(Tensor)  # as `_make` makes it, recording nothing (a plain jvp never does)
+    out.data = data = data if type(data) is np.ndarray else np.asarray(data)
+    out.grad = None
+    out.label = ""
+    out.requires_grad = False
+    out._parents = ()
+    out._op = None
+    out._ctx = ctx
+    out._retain = False
+    if not op.elementwise or level.batched:
         out._notes = dual_notes(out, op, parents, ctx, level)
+        return out
+    partials = op.partials  # type: ignore[attr-defined]  # an Elementwise rule's
+    x = parents[0]
+    try:
+        notes = x._notes
+    except AttributeError:  # made before any mode was on: no tangent
+        notes = None
+    tx = None if notes is None else notes.get(level)
+    if len(parents) == 1:  # the tangent has the input's shape, which is the output's
+        if tx is None:
+            out._notes = None
+            return out
+        local = partials[0](x.data, ctx, data)  # `tangent.times`, inline: most ops
+        if type(local) is not float:
+            out._notes = {level: tx * local}
+        elif local == 1.0:
+            out._notes = {level: tx}
+        elif local == -1.0:
+            out._notes = {level: -tx}
+        else:
+            out._notes = None if local == 0.0 else {level: tx * local}
+        return out
+    y = parents[1]
+    try:
+        notes = y._notes
+    except AttributeError:
+        notes = None
+    ty = None if notes is None else notes.get(level)
+    xd, yd = x.data, y.data
+    t = u = None
+    if tx is not None:
+        local = partials[0](xd, yd, data)
+        t = tx * local if type(local) is not float else times(local, tx)
+    if ty is not None:
+        local = partials[1](xd, yd, data)
+        u = ty * local if type(local) is not float else times(local, ty)
+    if u is not None:
+        t = u if t is None else t + u
+    if t is None:
+        out._notes = None
+        return out
+    if t.shape != data.shape:  # an input broadcast up to the output's shape
+        t = R.broadcast_to(t, data.shape)
+    out._notes = {level: t}
     return out
 
 

@@ -10,6 +10,7 @@ axis makes delicate (array indices separated by slices, matmul of every rank).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -131,6 +132,50 @@ def test_value_jvp_short_path_equals_the_general_one(rule: R.Rule) -> None:
         with ag.detect_anomaly():
             general = ag.jvp(f, args, tangents)
         assert short == general
+
+
+@pytest.mark.parametrize("rule", ELEMENTWISE, ids=ids(ELEMENTWISE))
+def test_tensor_jvp_short_path_equals_the_general_one(rule: R.Rule) -> None:
+    """A plain jvp on arrays takes `tensor._checked_make`'s written-out step; under
+    `detect_anomaly` the same jvp goes through `tangent.push`. Bit for bit the same, on
+    shapes that broadcast, with every input moving, only the first, and only the last
+    (the others nodes made before the pass)."""
+    rng = np.random.default_rng(len(rule.name) + 25)
+    arrays, consts = rule_inputs(rule, rng)
+    fixed = [ag.Tensor(a) * 1.0 for a in arrays]
+
+    def first(*xs: Any) -> Any:
+        return apply(rule, [*xs, *fixed[len(xs) :]], consts)
+
+    def last(x: Any) -> Any:
+        return apply(rule, [*fixed[:-1], x], consts)
+
+    calls = [(first, arrays), (first, arrays[:1]), (last, arrays[-1:])]
+    for f, args in calls:
+        tangents = tuple(rng.normal(size=a.shape) for a in args)
+        short = ag.jvp(f, tuple(args), tangents)[1]
+        with ag.detect_anomaly():
+            general = ag.jvp(f, tuple(args), tangents)[1]
+        assert short.shape == general.shape == np.broadcast_shapes(*[a.shape for a in arrays])
+        np.testing.assert_array_equal(short, general)
+
+
+@pytest.mark.parametrize("anomaly", [False, True], ids=["plain", "general"])
+def test_jvp_leaves_the_given_tangent_alone(anomaly: bool) -> None:
+    """A jvp's tangents are shaped like their primals, the caller's array the first of
+    them: no step may add into it, and the tangent returned is a copy."""
+    x, v = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+
+    def f(x: Any) -> Any:
+        return ((x + 0.0) + x * 2.0) * x + x
+
+    with ag.detect_anomaly() if anomaly else contextlib.nullcontext():
+        _, tangent = ag.jvp(f, (x,), (v,))
+        identity = ag.jvp(lambda x: x, (x,), (v,))[1]
+    np.testing.assert_array_equal(v, [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(tangent, (6 * x + 1) * v)  # f = 3 x^2 + x
+    assert identity is not v
+    np.testing.assert_array_equal(identity, v)
 
 
 def test_jvp_records_what_f_records_under_enable_grad() -> None:
