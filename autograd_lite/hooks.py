@@ -50,11 +50,14 @@ def swap(change: int) -> None:
     """Count a watching mode opened (+1) or closed (-1); swap the constructors to match."""
     tensor, value = _modules or _find_modules()
     global _users
-    with _lock:
+    _lock.acquire()  # as `grad_mode.count_block`
+    try:
         _users += change
         on = _users > 0
         value._node = value._checked_node if on else value._record
         tensor._make = tensor._checked_make if on else tensor._record
+    finally:
+        _lock.release()
 
 
 __all__ = ["observe", "swap"]
