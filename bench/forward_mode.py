@@ -13,11 +13,13 @@
    The reference, measured in the same run: the same chains written by hand (NumPy for
    arrays, `math` for numbers), once alone and once carrying their tangents as a person
    would, the algebra simplified (`by hand: jvp / forward`). That ratio is a floor for
-   any code that calls NumPy or `math` once per operation: where it is above 2 (sin,
-   whose tangent needs cos, which costs as much; small arrays, where NumPy's fixed cost
-   per call makes each extra product cost as much as the op) no such implementation
-   meets the target. Where it is below, the gap to ours is the engine's own: a product
-   per partial, as the chain rule says, and Python per node.
+   any code that calls NumPy or `math` once per operation and does nothing else: where
+   it is above 2 (sin, whose tangent needs cos, which costs as much; small arrays, where
+   NumPy's fixed cost per call makes each extra product cost as much as the op) no such
+   implementation meets the target. (An engine pays Python per node in both passes,
+   which dilutes the ratio: ours can come out a little under it.) Where it is below,
+   the gap to ours is the engine's own: a product per partial, as the chain rule says,
+   and Python per node.
 2. The Hessian of a function of 100 inputs, `f(x) = sum(tanh(A x)) + sum(x^2 sin x)`:
    `ag.hessian` (= `jacfwd(jacrev(f))`, one backward pass recorded then all 100 tangent
    directions at once), `jacrev(jacrev(f))` (what `ag.hessian` was at 771fdab: 100
