@@ -71,15 +71,9 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
         out = _record(data, op, parents, ctx)
         observe(out, op, parents, ctx)
         return out
-    out = _new(Tensor)  # as `_make` makes it, recording nothing (a plain jvp never does)
-    out.data = data = data if type(data) is np.ndarray else np.asarray(data)
-    out.grad = None
-    out.label = ""
-    out.requires_grad = False
-    out._parents = ()
-    out._op = None
-    out._ctx = ctx
-    out._retain = False
+    # As `_make` makes it, recording nothing (a plain jvp never does):
+    out = _constant(data if type(data) is np.ndarray else np.asarray(data), ctx)
+    data = out.data
     if not op.elementwise or level.batched:
         out._notes = dual_notes(out, op, parents, ctx, level)
         return out
@@ -129,7 +123,9 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
     return out
 
 
-def _constant(data: np.ndarray) -> Tensor:
+def _constant(data: np.ndarray, ctx: Any = None) -> Tensor:
+    """A Tensor of `data` that records nothing: a leaf, or an op's output kept off the
+    graph (with the op's constants `ctx`)."""
     out = _new(Tensor)
     out.data = data
     out.grad = None
@@ -137,7 +133,7 @@ def _constant(data: np.ndarray) -> Tensor:
     out.requires_grad = False
     out._parents = ()
     out._op = None
-    out._ctx = None
+    out._ctx = ctx
     out._retain = False
     return out
 
