@@ -116,19 +116,9 @@ def _elementwise(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Le
     (`times`); with a batch axis, each tangent's axes lined up with the output's after it
     (`lead`)."""
     x = inputs[0]
-    try:
-        notes = x._notes
-    except AttributeError:  # made before any mode was on: no tangent
-        notes = None
-    tx = None if notes is None else notes.get(level)
     y = inputs[1] if len(inputs) > 1 else None
-    ty = None
-    if y is not None:
-        try:
-            notes = y._notes
-        except AttributeError:
-            notes = None
-        ty = None if notes is None else notes.get(level)
+    tx = tangent_of(x, level)
+    ty = None if y is None else tangent_of(y, level)
     if tx is None and ty is None:
         return None
     data = out.data
@@ -174,8 +164,7 @@ def _structural(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Lev
     nodes, get one of length 1 for the call."""
     ts = []
     for x in inputs:
-        notes = getattr(x, "_notes", None)
-        t = None if notes is None else notes.get(level)
+        t = tangent_of(x, level)
         if t is not None and not level.batched and type(x.data) is np.ndarray:
             t = t.reshape((1, *t.shape))
         ts.append(t)

@@ -105,13 +105,8 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
         notes = None
     ty = None if notes is None else notes.get(level)
     xd, yd = x.data, y.data
-    t = u = None
-    if tx is not None:
-        local = partials[0](xd, yd, data)
-        t = tx * local if type(local) is not float else times(local, tx)
-    if ty is not None:
-        local = partials[1](xd, yd, data)
-        u = ty * local if type(local) is not float else times(local, ty)
+    t = None if tx is None else times(partials[0](xd, yd, data), tx)
+    u = None if ty is None else times(partials[1](xd, yd, data), ty)
     if u is not None:
         t = u if t is None else t + u
     if t is None:

@@ -88,10 +88,12 @@ def leaf(x: Any, name: str, in_tree: bool = False) -> tuple[Value | Tensor, bool
     if in_tree and isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Tensor(np.asarray(float(x)), requires_grad=True), False
     if isinstance(x, Value):
-        return x + 0.0, True  # a node of its own, still connected to the outer graph
+        with _recorded():  # a node of its own, still connected to the outer graph
+            return x + 0.0, True
     if isinstance(x, Tensor):
         if x.requires_grad:
-            inner = x + 0.0
+            with _recorded():
+                inner = x + 0.0
             inner.retain_grad()
             return inner, True
         return Tensor(x.data, requires_grad=True), False
@@ -136,11 +138,7 @@ class Inputs:
             in_tree = structure is not None and len(structure) > 1
             start = len(self.leaves)
             for item in items:
-                if isinstance(item, (Value, Tensor)):  # an op connected to the outer graph
-                    with _recorded():
-                        node, inner = leaf(item, name, in_tree)
-                else:
-                    node, inner = leaf(item, name, in_tree)
+                node, inner = leaf(item, name, in_tree)
                 self.leaves.append(node)
                 self.originals.append(item)
                 self.nested = self.nested or inner
