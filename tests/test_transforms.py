@@ -228,6 +228,9 @@ def test_jvp_of_pytrees_and_its_errors() -> None:
         ag.jvp(lambda p: p["a"], (primal,), ({"a": np.ones(2)},))
     with pytest.raises(ValueError, match="shape"):
         ag.jvp(ag.sin, (np.ones(2),), (np.ones(3),))
+    square = ag.Tensor(np.ones((2, 2)), requires_grad=True)  # as many numbers, other shape
+    with pytest.raises(ValueError, match=r"tangent has shape \(2, 2\) but its primal has"):
+        ag.jvp(ag.sin, (np.ones(4),), (square,))
 
 
 def test_a_constant_output_has_zero_derivatives() -> None:
