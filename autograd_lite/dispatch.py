@@ -83,11 +83,54 @@ def table() -> dict[Any, Callable[..., Any]]:
     return _TABLE
 
 
+def _numpy_name(func: Any) -> str:
+    """How a user wrote a NumPy function: `np.sum`, `np.fft.fft`, `np.linalg.norm`."""
+    name = getattr(func, "__name__", None) or str(func)
+    module = getattr(func, "__module__", None) or "numpy"
+    if module == "numpy" or not module.startswith("numpy."):  # ufuncs have no module
+        return f"np.{name}"
+    return f"np.{module[len('numpy.') :]}.{name}"
+
+
 def _refuse(name: str) -> TypeError:
     return TypeError(
-        f"np.{name} has no rule in autograd_lite, so it cannot be recorded on a Tensor; "
-        "use an ag function or Tensor method with the same meaning, or np.{name}(t.data) "
-        "for its numbers without a gradient".replace("{name}", name)
+        f"{name} has no rule in autograd_lite, so it cannot be recorded on a Tensor; use an "
+        f"ag function or Tensor method with the same meaning, or {name}(t.data) for its "
+        "numbers without a gradient"
+    )
+
+
+# A ufunc's methods other than the plain call, with the Tensor method that does the same.
+_UFUNC_METHODS: dict[tuple[Any, str], str] = {
+    (np.add, "reduce"): "t.sum(axis)",
+    (np.multiply, "reduce"): "t.prod(axis)",
+    (np.maximum, "reduce"): "t.max(axis)",
+    (np.minimum, "reduce"): "t.min(axis)",
+    (np.add, "accumulate"): "t.cumsum(axis)",
+}
+
+# Why a keyword of a ufunc cannot be recorded, and what to write instead.
+_UFUNC_KEYWORDS = {
+    "out": "out= writes into an array the graph does not see: assign the result instead",
+    "dtype": "dtype= casts outside the graph: cast the input first, with t.astype(dtype)",
+    "where": "where= leaves holes the graph does not see: use ag.where(cond, a, b)",
+}
+
+
+def _refuse_call(ufunc: np.ufunc, method: str, kwargs: dict[str, Any]) -> TypeError:
+    """A ufunc that has a rule, called in a way the rule does not record."""
+    name = f"np.{ufunc.__name__}"
+    if method != "__call__":
+        instead = _UFUNC_METHODS.get((ufunc, method))
+        numbers = f"call {name}.{method}(t.data) for its numbers without a gradient"
+        return TypeError(
+            f"{name}.{method} is not recorded on a Tensor: autograd_lite records the plain "
+            f"call {name}(...) only; " + (f"use {instead}, or {numbers}" if instead else numbers)
+        )
+    reasons = [_UFUNC_KEYWORDS.get(key, f"{key}= is not supported") for key in kwargs]
+    return TypeError(
+        f"{name}(..., {', '.join(f'{key}=' for key in kwargs)}) is not recorded on a Tensor: "
+        f"autograd_lite records {name}(...) without keyword arguments; " + "; ".join(reasons)
     )
 
 
@@ -96,9 +139,10 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: A
     if ufunc in _READERS:
         return getattr(ufunc, method)(*_data(inputs), **kwargs)
     handler = table().get(ufunc)
-    if handler is None or method != "__call__" or kwargs:
-        extra = "" if handler is None else f" (np.{ufunc.__name__}.{method} with {kwargs})"
-        raise _refuse(ufunc.__name__ + extra)
+    if handler is None:
+        raise _refuse(_numpy_name(ufunc))
+    if method != "__call__" or kwargs:
+        raise _refuse_call(ufunc, method, kwargs)
     return handler(*inputs)
 
 
@@ -108,7 +152,7 @@ def array_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
         return func(*_data(args), **_data_values(kwargs))
     handler = table().get(func)
     if handler is None:
-        raise _refuse(getattr(func, "__name__", str(func)))
+        raise _refuse(_numpy_name(func))
     return handler(*args, **kwargs)
 
 

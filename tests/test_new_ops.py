@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import math
 import weakref
+from typing import Any
 
 import numpy as np
 import pytest
@@ -163,9 +164,30 @@ def test_a_numpy_function_with_no_rule_is_refused_by_name() -> None:
     t = ag.Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"np\.sinc has no rule"):
         np.sinc(t)
-    with pytest.raises(TypeError, match=r"np\.fft"):
+    with pytest.raises(TypeError, match=r"np\.fft\.fft has no rule.*np\.fft\.fft\(t\.data\)"):
         np.fft.fft(t)
+    with pytest.raises(TypeError, match=r"np\.linalg\.norm has no rule"):
+        np.linalg.norm(t)
     np.testing.assert_array_equal(np.isnan(t), [False, False])  # readers see the data
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda t: np.add.reduce(t), r"np\.add\.reduce is not recorded.*use t\.sum\(axis\)"),
+        (lambda t: np.add.accumulate(t), r"np\.add\.accumulate .*use t\.cumsum\(axis\)"),
+        (lambda t: np.maximum.accumulate(t), r"only; call np\.maximum\.accumulate\(t\.data\)"),
+        (lambda t: np.exp(t, out=np.empty(2)), r"np\.exp\(\.\.\., out=\).*assign the result"),
+        (lambda t: np.exp(t, dtype=np.float32), r"dtype=\).*t\.astype\(dtype\)"),
+        (lambda t: np.add(t, 1.0, where=True), r"where=\).*ag\.where"),
+    ],
+)
+def test_a_ufunc_with_a_rule_called_another_way_is_refused_with_the_fix(
+    call: Any, words: str
+) -> None:
+    t = ag.Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=words):
+        call(t)
 
 
 # ---------------------------------------------------------------- Taylor mode on long chains
