@@ -339,7 +339,14 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     nodes = [v for v in (x, y) if isinstance(v, Tensor)]
     if not nodes:
         return np.where(mask, x, y)
-    shape = np.broadcast_shapes(mask.shape, np.shape(_plain(x)), np.shape(_plain(y)))
+    shapes = (mask.shape, np.shape(_plain(x)), np.shape(_plain(y)))
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"where: the condition, x and y have shapes {shapes[0]}, {shapes[1]} and "
+            f"{shapes[2]}, which do not broadcast together; each axis must match or be 1"
+        ) from None
     # A one-input elementwise op keeps its input's shape: broadcast the inputs first.
     x, y = (R.broadcast_to(v, shape) if isinstance(v, Tensor) else v for v in (x, y))
     if isinstance(x, Tensor) and isinstance(y, Tensor):
@@ -500,6 +507,13 @@ def _einsum_spec(subscripts: str, ndims: list[int]) -> str:
         explicit.append(term)
     if arrow:
         output = output.replace("...", fill)
+        stray = sorted(set(output) - set("".join(explicit)))
+        if stray or len(set(output)) != len(output):
+            what = f"names {', '.join(stray)}, in no operand" if stray else "repeats a letter"
+            raise ValueError(
+                f"einsum: the output {output!r} of {subscripts!r} {what}; each output letter "
+                "must appear once, and in some operand"
+            )
     else:
         counts = {c: "".join(explicit).count(c) for c in "".join(explicit)}
         output = fill + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in fill))

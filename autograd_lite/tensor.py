@@ -699,8 +699,25 @@ class Tensor:
         return int(self.data.size)
 
     def astype(self, dtype: Any) -> Tensor:
-        """The same numbers in another float dtype; the gradient converts back."""
-        return self._unary(R.ASTYPE, np.dtype(dtype))
+        """The same numbers in another dtype.
+
+        To a float dtype the op is recorded, and the gradient converts back to this
+        tensor's dtype. To an integer or bool dtype the result is a constant, off the
+        graph (as in PyTorch): rounding has derivative 0 wherever it has one, so no
+        gradient would flow through it anyway. Complex and other dtypes are refused.
+        """
+        try:
+            target = np.dtype(dtype)
+        except TypeError as error:
+            raise TypeError(f"astype: {error}; pass a NumPy dtype such as np.float32") from None
+        if target.kind in "biu":
+            return _constant(self.data.astype(target))
+        if target.kind != "f":
+            raise TypeError(
+                f"astype: a Tensor holds real numbers, so it cannot become {target}; use a "
+                "float dtype (np.float32, np.float64), or an integer or bool one for a constant"
+            )
+        return self._unary(R.ASTYPE, target)
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same numbers in a new shape (one dimension may be -1)."""
@@ -933,13 +950,20 @@ def _integer_index(index: Any) -> Any:
 
 
 def _check_axis(x: Tensor, axis: Any, op: str) -> Any:
+    """`axis` as an int or a tuple of ints (a list is taken as a tuple), each in range for
+    x and none twice; None stays None."""
     if axis is None:
         return None
-    axes = axis if isinstance(axis, tuple) else (axis,)
+    several = isinstance(axis, (tuple, list))
+    axes = tuple(axis) if several else (axis,)
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -x.ndim <= a < max(x.ndim, 1):
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: axis {axis!r} is not an integer or a tuple of integers")
+        if not -x.ndim <= a < max(x.ndim, 1):
             raise ValueError(f"{op}: axis {axis!r} is out of range for shape {x.shape}")
-    return tuple(int(a) for a in axes) if isinstance(axis, tuple) else int(axis)
+    if len(axes) > 1 and len({int(a) % x.ndim for a in axes}) < len(axes):
+        raise ValueError(f"{op}: axis {axis!r} names the same axis twice (shape {x.shape})")
+    return tuple(int(a) for a in axes) if several else int(axis)
 
 
 def _matmul(x: Tensor, y: Tensor) -> Tensor:

@@ -107,7 +107,7 @@ def test_a_boolean_mask_of_the_wrong_length_raises_as_numpy_does() -> None:
 def test_bool_of_several_elements_raises_and_asarray_gives_the_data() -> None:
     t = ag.Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError, match="ambiguous"):
-        bool(t > 0 if False else t)
+        bool(t)
     assert bool(ag.Tensor([3.0]))
     array = np.asarray(t)
     assert array.dtype == np.float64
@@ -122,7 +122,7 @@ def test_joining_and_splitting_refuse_what_does_not_fit() -> None:
     with pytest.raises(ValueError, match="same shape"):
         ag.stack([a, b])
     with pytest.raises(ValueError, match="does not divide into 4 equal pieces"):
-        ag.split(b, 3, axis=1) if False else ag.split(a, 4, axis=1)
+        ag.split(a, 4, axis=1)
     with pytest.raises(ValueError, match="needs at least one array"):
         ag.concatenate([])
     pieces = ag.split(np.arange(6.0), 3)
@@ -146,6 +146,46 @@ def test_plain_numbers_and_arrays_go_in_and_come_out() -> None:
     assert ag.clip(5.0, None, 2.0) == 2.0
     with pytest.raises(ValueError, match="lo = 3 is above hi = 1"):
         ag.clip(2.0, 3, 1)
+
+
+_T = ag.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: _T.sum(axis=(0, -2)), ValueError, r"sum: axis \(0, -2\) names the same axis"),
+        (lambda: _T.logsumexp(axis=(1, 1)), ValueError, r"logsumexp: .* same axis twice"),
+        (lambda: _T.mean(axis=1.5), TypeError, r"mean: axis 1\.5 is not an integer"),
+        (lambda: ag.Tensor([1.0]).trace(), ValueError,
+         r"trace: needs at least 2 dimensions, got shape \(1,\)"),
+        (lambda: ag.einsum("ij->k", _T), ValueError, r"einsum: the output 'k' .* names k"),
+        (lambda: ag.einsum("ij->ii", _T), ValueError, r"einsum: .* repeats a letter"),
+        (lambda: ag.where(np.ones(4, bool), _T, 0.0), ValueError,
+         r"where: the condition, x and y have shapes \(4,\), \(2, 3\) and \(\)"),
+        (lambda: _T.astype(complex), TypeError, r"astype: .* cannot become complex128"),
+        (lambda: _T.astype("foo"), TypeError, r"astype: data type 'foo' not understood"),
+    ],
+)  # fmt: skip
+def test_a_bad_argument_is_refused_naming_the_op(call: Any, error: type, words: str) -> None:
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_axis_may_be_a_list_as_a_tuple() -> None:
+    np.testing.assert_array_equal(_T.sum(axis=[0]).data, [3.0, 5.0, 7.0])
+
+
+def test_a_cast_to_integers_is_a_constant_as_in_pytorch() -> None:
+    t = ag.Tensor([1.5, -2.5], requires_grad=True)
+    for dtype in (np.int64, bool, np.uint8):
+        cast = t.astype(dtype)
+        assert cast.dtype == np.dtype(dtype)
+        assert not cast.requires_grad
+    loss = (t.astype(np.int64) * t).sum()  # the gradient flows only through the float t
+    loss.backward()
+    np.testing.assert_array_equal(t.grad, [1.0, -2.0])
+    assert t.astype(np.float32).requires_grad
 
 
 # ---------------------------------------------------------------- NumPy dispatch

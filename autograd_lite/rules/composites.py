@@ -202,19 +202,26 @@ def tril(x: Any, k: int = 0) -> Any:
 
 def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """The diagonal `offset` of the planes (axis1, axis2), as a last axis (as NumPy)."""
-    a, b = _axis(x, axis1, "diagonal"), _axis(x, axis2, "diagonal")
+    return _diagonal(x, offset, axis1, axis2, "diagonal")
+
+
+def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """$\\sum_i x_{i,i+offset}$: the sum of a diagonal."""
+    return _diagonal(x, offset, axis1, axis2, "trace").sum(axis=-1)
+
+
+def _diagonal(x: Any, offset: int, axis1: int, axis2: int, op: str) -> Any:
+    """`diagonal`, with errors naming `op`, the op the user called."""
+    if _ndim(x) < 2:
+        raise ValueError(f"{op}: needs at least 2 dimensions, got shape {_shape(x)}")
+    a, b = _axis(x, axis1, op), _axis(x, axis2, op)
     if a == b:
-        raise ValueError(f"diagonal: axis1 and axis2 must differ, both are {a}")
+        raise ValueError(f"{op}: axis1 and axis2 must differ, both are {a}")
     moved = x.transpose((*(i for i in range(_ndim(x)) if i not in (a, b)), a, b))
     rows, cols = _shape(moved)[-2:]
     n = max(0, min(rows - max(0, -offset), cols - max(0, offset)))
     i = np.arange(n) + max(0, -offset)
     return call(GETITEM, moved, (Ellipsis, i, i + offset))
-
-
-def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
-    """$\\sum_i x_{i,i+offset}$: the sum of a diagonal."""
-    return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 
 
 # ---------------------------------------------------------------- joining and splitting
