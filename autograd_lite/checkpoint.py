@@ -25,6 +25,7 @@ from .graph import topological_order
 from .pytree import Structure, flatten, unflatten
 from .tensor import Tensor, raw
 from .transforms import pullback_sum
+from .validators import check_function
 from .value import Value
 
 
@@ -117,6 +118,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         array([[ 0.7864,  0.7864],
                [-0.7864, -0.7864]])
     """
+    check_function("checkpoint", fn, "ag.checkpoint(fn, x): the function, then its arguments")
     positions = [i for i, a in enumerate(args) if isinstance(a, (Value, Tensor))]
     with enable_grad():
         starts = [_detached(args[i]) for i in positions]

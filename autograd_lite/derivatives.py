@@ -40,6 +40,7 @@ from .transforms import (
     result,
     shape_of,
 )
+from .validators import check_function
 from .value import Value
 
 
@@ -103,6 +104,7 @@ def value_and_grad(
         >>> ag.value_and_grad(lambda a, b: a * b + b, argnums=(0, 1))(2.0, 3.0)
         (9.0, (3.0, 3.0))
     """
+    check_function("value_and_grad", f)
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         inputs = Inputs(args, check_argnums(argnums, len(args), "grad"), "grad")
@@ -162,6 +164,7 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> 
         >>> ag.grad(lambda p, x: p["w"] * x + p["b"])({"w": 2.0, "b": 1.0}, x=3.0)
         {'w': 3.0, 'b': 1.0}
     """
+    check_function("grad", f)
     value_and_gradient = value_and_grad(f, argnums, has_aux)
 
     def gradient(*args: Any, **kwargs: Any) -> Any:
@@ -195,6 +198,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
         >>> vjp_fn(np.array([1.0, 0.0, 1.0]))
         (array([2., 0., 6.]),)
     """
+    check_function("vjp", f, "ag.vjp(f, x)")
     inputs = Inputs(primals, tuple(range(len(primals))), "vjp")
     with recording():
         returned = f(*inputs.call_args)
@@ -254,6 +258,7 @@ def jacrev(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         array([[2., 0.],
                [0., 4.]])
     """
+    check_function("jacrev", f)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "jacrev"), "jacrev", True)
@@ -326,6 +331,7 @@ def elementwise_grad(f: Callable[..., Any], argnums: int = 0) -> Callable[..., A
         >>> ag.elementwise_grad(lambda x: x**3)(np.array([1.0, 2.0, 3.0]))
         array([ 3., 12., 27.])
     """
+    check_function("elementwise_grad", f)
 
     def derivative(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "elementwise_grad"),

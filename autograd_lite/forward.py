@@ -28,6 +28,7 @@ from .pytree import flatten, unflatten
 from .tangent import Level, note, tangent_of
 from .tensor import Tensor, raw
 from .transforms import Argnums, Inputs, _as_node, _Depth, check_argnums, plain, shape_of
+from .validators import check_function
 from .value import Value
 
 
@@ -124,6 +125,7 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
         >>> ag.jvp(lambda x: x ** 2, (np.array([1.0, 2.0]),), (np.array([1.0, 10.0]),))
         (array([1., 4.]), array([ 2., 40.]))
     """
+    check_function("jvp", f, "ag.jvp(f, (x,), (v,))")
     for name, given in (("primals", primals), ("tangents", tangents)):
         if not isinstance(given, (tuple, list)):
             raise TypeError(
@@ -177,6 +179,7 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         array([[4., 0.],
                [3., 2.]])
     """
+    check_function("jacfwd", f)
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "jacfwd"), "jacfwd", True)
@@ -224,6 +227,7 @@ def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         array([[ 6.,  0.],
                [ 0., 12.]])
     """
+    check_function("hessian", f)
     return jacfwd(jacrev(f, argnums), argnums)
 
 
@@ -240,6 +244,7 @@ def hvp(f: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
         >>> ag.hvp(lambda x: (x**3).sum())(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
         array([ 6., 12.])
     """
+    check_function("hvp", f, "ag.hvp(f)(x, v), not ag.hvp(f(x))")
     gradient = grad(f)
 
     def product(x: Any, v: Any) -> Any:

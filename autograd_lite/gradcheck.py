@@ -21,7 +21,7 @@ from .derivatives import grad
 from .function import FunctionRule
 from .graph import topological_order
 from .tensor import Tensor
-from .validators import check_interval
+from .validators import check_function, check_interval
 from .value import Value
 
 
@@ -119,6 +119,7 @@ def gradcheck(
         >>> ag.gradcheck(lambda x: (x.tanh() * x).sum(), np.array([0.5, -1.0]))
         True
     """
+    check_function("gradcheck", f, "ag.gradcheck(f, x), not ag.gradcheck(f(x), x)")
     if not inputs:
         raise ValueError("gradcheck: give at least one input, as in gradcheck(f, x)")
     eps = check_interval("gradcheck", "eps", eps, 0.0, None, "eps=1e-6", low_open=True)

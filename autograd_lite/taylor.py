@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import rules as R
+from .validators import check_function
 
 MAX_ORDER = 1000
 """The highest order `derivative` computes (n^2 work per op; binomials stay finite)."""
@@ -481,6 +482,7 @@ def derivative(f: Callable[[Any], Any], x0: float, n: int = 1) -> float:
         >>> ag.derivative(lambda x: x**3, 2.0, n=3)
         6.0
     """
+    check_function("derivative", f, "ag.derivative(f, x0, n), not ag.derivative(f(x0), x0)")
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
         raise ValueError(
             f"derivative: n must be a whole number >= 0 (the order), got {n!r}; "

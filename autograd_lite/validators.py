@@ -1,4 +1,4 @@
-r"""Argument checks shared by the data sets, the layers and the optimizers.
+r"""Argument checks shared by the data sets, the layers, the optimizers and the transforms.
 
 Every check returns the value in its plain Python type, or raises one error in one format:
 the owner (the function or layer being called), the argument, the value with its type, and
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TypeAlias
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -103,6 +104,24 @@ def check_interval(
             f"{owner}: {name} must be in {left}{low:g}, {right}, got {value!r}; try {example}"
         )
     return x
+
+
+def check_function(owner: str, f: Any, example: str | None = None) -> Callable[..., Any]:
+    """Return `f` if it can be called, or raise an error naming `owner` and the right call
+    (`example`; by default that of a transform, `ag.grad(f)(x)`).
+
+    The usual slip is passing a function's value for the function: `ag.grad(f(x))` for
+    `ag.grad(f)(x)`, which would otherwise fail later as "'float' object is not callable".
+
+    Raises:
+        TypeError: `f` is not callable.
+    """
+    if not callable(f):
+        raise TypeError(
+            f"{owner}: expected a function, got {_got(f)}; pass the function itself, as in "
+            + (example or f"ag.{owner}(f)(x), not ag.{owner}(f(x))")
+        )
+    return f
 
 
 def make_rng(seed: Seed, owner: str = "init") -> np.random.Generator:

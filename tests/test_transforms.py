@@ -238,3 +238,32 @@ def test_a_constant_output_has_zero_derivatives() -> None:
     np.testing.assert_array_equal(ag.jacfwd(lambda t: ag.Tensor(np.ones(3)))(x), np.zeros((3, 2)))
     np.testing.assert_array_equal(ag.jacrev(lambda t: ag.Tensor(np.ones(3)))(x), np.zeros((3, 2)))
     assert ag.jvp(lambda t: ag.Tensor(np.ones(3)), (x,), (x,))[1].tolist() == [0.0] * 3
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (
+            lambda: ag.grad(6.0),
+            r"grad: expected a function, got 6\.0 \(float\).*ag\.grad\(f\)\(x\)",
+        ),
+        (lambda: ag.value_and_grad(6.0), r"value_and_grad: expected a function"),
+        (lambda: ag.jacobian(np.ones(2)), r"jacrev: expected a function, got array"),
+        (lambda: ag.jacfwd(6.0), r"jacfwd: expected a function"),
+        (lambda: ag.hessian(6.0), r"hessian: expected a function"),
+        (lambda: ag.hvp(6.0), r"hvp: expected a function.*ag\.hvp\(f\)\(x, v\)"),
+        (lambda: ag.elementwise_grad(6.0), r"elementwise_grad: expected a function"),
+        (lambda: ag.vjp(6.0, 1.0), r"vjp: expected a function.*ag\.vjp\(f, x\)"),
+        (lambda: ag.jvp(6.0, (1.0,), (1.0,)), r"jvp: expected a function"),
+        (lambda: ag.checkpoint(6.0, 1.0), r"checkpoint: expected a function"),
+        (lambda: ag.gradcheck(6.0, 1.0), r"gradcheck: expected a function"),
+        (lambda: ag.derivative(6.0, 1.0), r"derivative: expected a function"),
+    ],
+)
+def test_a_value_passed_for_the_function_is_refused_with_the_right_call(
+    call: Callable[[], Any], words: str
+) -> None:
+    """The slip `ag.grad(f(x))` for `ag.grad(f)(x)`: named when the transform is made,
+    not later as "'float' object is not callable"."""
+    with pytest.raises(TypeError, match=words):
+        call()
