@@ -321,6 +321,14 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._rule = FunctionRule(cls)
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Function:
+        """Refused: a Function is its static methods, used as `MyOp.apply(x)`; `MyOp(x)`
+        and `MyOp()(x)` are the older PyTorch spellings."""
+        raise TypeError(
+            f"{cls.__name__}(...): an ag.Function is not instantiated; call "
+            f"{cls.__name__}.apply(...) with the inputs of its forward"
+        )
+
     @staticmethod
     def forward(ctx: FunctionCtx, *inputs: Any) -> Any:
         """The op's result from its inputs (no graph is recorded here)."""
@@ -341,6 +349,15 @@ class Function:
         """Run the op on `inputs`: a node whose backward is `backward`."""
         if cls is Function:
             raise TypeError("ag.Function.apply: subclass ag.Function and call MyOp.apply(...)")
+        for method, signature in (
+            ("forward", "forward(ctx, *inputs)"),
+            ("backward", "backward(ctx, *grads)"),
+        ):
+            if getattr(cls, method) is getattr(Function, method):
+                raise TypeError(
+                    f"{cls.__name__}.apply: {cls.__name__} has no {method}; write it as a "
+                    f"static method, @staticmethod def {signature}"
+                )
         nodes = tuple(x for x in inputs if isinstance(x, (Value, Tensor)))
         positions = tuple(i for i, x in enumerate(inputs) if isinstance(x, (Value, Tensor)))
         needs = tuple(isinstance(x, (Value, Tensor)) and bool(x.requires_grad) for x in inputs)

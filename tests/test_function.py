@@ -294,6 +294,16 @@ def test_misuse_is_explained() -> None:
 
     with pytest.raises(TypeError, match="returned a number, but it takes Tensors"):
         NumberOfTensor.apply(ag.Tensor([1.0]))
+    with pytest.raises(TypeError, match=r"NumberOfTensor\(\.\.\.\): .* NumberOfTensor\.apply"):
+        NumberOfTensor(ag.Tensor([1.0]))  # the older PyTorch spelling
+
+    class ForwardOnly(ag.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x * 2
+
+    with pytest.raises(TypeError, match=r"ForwardOnly\.apply: ForwardOnly has no backward"):
+        ForwardOnly.apply(ag.Tensor([1.0], requires_grad=True))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
