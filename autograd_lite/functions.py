@@ -350,10 +350,10 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     # A one-input elementwise op keeps its input's shape: broadcast the inputs first.
     x, y = (R.broadcast_to(v, shape) if isinstance(v, Tensor) else v for v in (x, y))
     if isinstance(x, Tensor) and isinstance(y, Tensor):
-        return x._unary(R.WHERE, (mask, 0.0)) + y._unary(R.WHERE, (~mask, 0.0))
+        return x._unary(R.WHERE, (mask, 0.0)) + y._unary(R.WHERE, (~mask, 0.0, "~cond"))
     if isinstance(x, Tensor):
         return x._unary(R.WHERE, (mask, np.asarray(y)))
-    return y._unary(R.WHERE, (~mask, np.asarray(x)))
+    return y._unary(R.WHERE, (~mask, np.asarray(x), "~cond"))
 
 
 # ---------------------------------------------------------------- shape, joining, splitting

@@ -241,6 +241,36 @@ def test_the_visualizer_writes_each_op_as_the_table_says(rule: R.Rule) -> None:
     assert symbol in names_of(topological_order(out))[out]
 
 
+BINARY = [r for r in R.RULES if r.elementwise and len(r.partials) == 2]
+
+
+@pytest.mark.parametrize("rule", BINARY, ids=ids(BINARY))
+def test_a_two_input_op_with_a_number_writes_the_number(rule: R.Rule) -> None:
+    """`x OP 2.5` keeps 2.5 as the op's constant, not as a node: the name of the node
+    (and every formula that names it) must still show it (`logaddexp(x, 2.5)`)."""
+    from autograd_lite.graph import topological_order
+
+    x = ag.Value(0.75, label="x")
+    out = x._binary(rule, 2.5)
+    assert out._parents == (x,)
+    assert out._ctx == 2.5
+    assert "2.5" in names_of(topological_order(out))[out]
+
+
+def test_where_writes_which_way_its_condition_selects() -> None:
+    """`ag.where(cond, 2, t)` takes t where cond is False: its node must not read as
+    `where(t, cond, 2)`, which says the opposite."""
+    from autograd_lite.graph import topological_order
+
+    t = ag.Tensor([0.5, 1.0], label="t", requires_grad=True)
+    cond = np.array([True, False])
+    for out, want in (
+        (ag.where(cond, t, 2.0), "where(t, cond, 2)"),
+        (ag.where(cond, 2.0, t), "where(t, ~cond, 2)"),
+    ):
+        assert names_of(topological_order(out))[out] == want
+
+
 def test_the_readme_counts_the_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     elementwise = sum(1 for r in R.RULES if r.elementwise)

@@ -129,12 +129,11 @@ def _rpow_partial(x: Any, c: float, out: Any) -> Any:
     return out * (math.log(c) if c > 0.0 else math.nan)
 
 
-def _where(x: np.ndarray, c: tuple[Any, Any]) -> np.ndarray:
-    cond, other = c
-    return np.where(cond, x, other).astype(x.dtype, copy=False)
+def _where(x: np.ndarray, c: tuple[Any, ...]) -> np.ndarray:
+    return np.where(c[0], x, c[1]).astype(x.dtype, copy=False)
 
 
-def _where_partial(x: Any, c: tuple[Any, Any], out: Any) -> Any:
+def _where_partial(x: Any, c: tuple[Any, ...], out: Any) -> Any:
     return c[0]  # the condition: 1 where x was taken, else 0
 
 
@@ -167,9 +166,11 @@ def _clip_text(c: tuple[float, float]) -> str:
     return f"{number(c[0])}, {number(c[1])}"
 
 
-def _where_text(c: tuple[Any, Any]) -> str:
+def _where_text(c: tuple[Any, ...]) -> str:
+    """`cond, 2`: the condition's name (`~cond` where `ag.where` took x from its third
+    argument, a third constant), then the other value."""
     other = c[1]
-    return f"cond, {number(other) if np.ndim(other) == 0 else '…'}"
+    return f"{c[2] if len(c) > 2 else 'cond'}, {number(other) if np.ndim(other) == 0 else '…'}"
 
 
 def _infix(symbol: str, level: int, strict: bool = False, swapped: bool = False) -> Show:
@@ -374,16 +375,19 @@ SOFTPLUS = Elementwise("softplus", "log(1 + exp(x))", S.softplus, S.array_softpl
 MAXIMUM = Elementwise("maximum", "max(x, y)", S.maximum, np.maximum,
                       ("1 if x > y, 1/2 if x = y, else 0", lambda x, y, out: _share(x, y)),
                       ("1 if y > x, 1/2 if x = y, else 0", lambda x, y, out: _share(y, x)),
+                      show=Show("call", "maximum", consts=number),
                       names=Names("maximum", None, "", "maximum", (np.maximum,)),
                       kink=_kink_at_tie, kink_text="at x = y", taylor=True)
 MINIMUM = Elementwise("minimum", "min(x, y)", S.minimum, np.minimum,
                       ("1 if x < y, 1/2 if x = y, else 0", lambda x, y, out: _share(y, x)),
                       ("1 if y < x, 1/2 if x = y, else 0", lambda x, y, out: _share(x, y)),
+                      show=Show("call", "minimum", consts=number),
                       names=Names("minimum", None, "", "minimum", (np.minimum,)),
                       kink=_kink_at_tie, kink_text="at x = y", taylor=True)
 LOGADDEXP = Elementwise("logaddexp", "log(exp(x) + exp(y))", S.logaddexp, np.logaddexp,
                         ("exp(x - out)", lambda x, y, out: call(EXP, x - out)),
                         ("exp(y - out)", lambda x, y, out: call(EXP, y - out)),
+                        show=Show("call", "logaddexp", consts=number),
                         names=Names("logaddexp", None, "", "logaddexp", (np.logaddexp,)),
                         taylor=True,
                         doc="A primitive: log(exp(x) + exp(y)) overflows above 709.")
@@ -391,6 +395,7 @@ ARCTAN2 = Elementwise("arctan2", "arctan2(x, y): the angle of the point (y, x)",
                       math.atan2, np.arctan2,
                       ("y/(x^2 + y^2)", lambda x, y, out: y / (x * x + y * y)),
                       ("-x/(x^2 + y^2)", lambda x, y, out: -x / (x * x + y * y)),
+                      show=Show("call", "arctan2", consts=number),
                       names=Names("arctan2", None, "", "arctan2", (np.arctan2,)),
                       kink=lambda xs, c, out, eps: bool(
                           np.any((np.abs(xs[0]) <= eps) & (np.asarray(xs[1]) < 0))),
@@ -403,7 +408,7 @@ CLIP = Elementwise("clip", "min(max(x, lo), hi)", S.clip, S.array_clip,
                    kink=_kink_at_bounds, kink_text="at x = lo or x = hi", taylor=True,
                    example=Example("real", consts=(-0.5, 0.5)))
 WHERE = Elementwise("where", "x where cond, else other", None, _where,
-                    ("1 where cond, else 0", _where_partial),
+                    ("1 where x is taken, else 0", _where_partial),
                     show=Show("call", "where", consts=_where_text),
                     names=Names("where", None, "", None, (np.where,)),
                     doc="Selects; a product cond*x + (1-cond)*y would turn an inf into nan. "
