@@ -92,7 +92,8 @@ def test_before_backward_the_picture_says_not_computed() -> None:
     assert "grad 0.0000" not in text
     assert ".grad" not in text  # no upstream gradient yet
     assert "∂(x1*w1)/∂x1 = w1\\n= -3.0000" in text
-    assert "call backward()" in text
+    words = " ".join(re.sub(r"<[^>]+>", " ", text).split())  # the title's lines joined
+    assert "call backward() on the output" in words
 
 
 @needs_dot
@@ -108,6 +109,27 @@ def test_dot_output_parses_with_graphviz_and_keeps_all_text() -> None:
         texts = svg_texts(done.stdout.decode("utf-8"))
         for line in picture_lines(out):
             assert " ".join(line.split()) in texts, line
+
+
+@needs_dot
+def test_a_long_title_is_wrapped_and_the_picture_is_wide_enough_for_it() -> None:
+    """Graphviz measures bold text as regular (and viewers' stand-ins for Helvetica run
+    wider): left to itself it made the picture narrower than a long title, cut off."""
+    from autograd_lite.viz.style import BOLD, TITLE_ROOM, text_width
+
+    x = ag.Value(2.0, label="x")
+    out = x * x
+    title = "a title of many words that a learner gave to this picture, " * 2
+    svg = subprocess.run(
+        ["dot", "-Tsvg"], input=ag.viz.to_dot(out, title=title).encode(), capture_output=True
+    ).stdout.decode("utf-8")
+    root = ET.fromstring(svg.encode("utf-8"))
+    width = float(root.attrib["viewBox"].split()[2])
+    lines = [t for t in svg_texts(svg) if t and t in title]
+    assert " ".join(lines) == " ".join(title.split())  # every word, in order
+    assert len(lines) > 1
+    for line in lines:
+        assert text_width(line, 14) * BOLD <= min(width, TITLE_ROOM * 1.2), line
 
 
 def test_labels_are_escaped_in_dot() -> None:

@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
 import re
 import shutil
 import subprocess
@@ -44,6 +45,7 @@ from .layout import (
 )
 from .options import Options
 from .style import (
+    BOLD,
     EDGE,
     FADED_FILL,
     FADED_STROKE,
@@ -54,6 +56,9 @@ from .style import (
     SHAPE_FILL,
     SHAPE_STROKE,
     TEXT,
+    TITLE_ROOM,
+    text_width,
+    wrap,
     xml_escape,
     xml_safe,
 )
@@ -61,6 +66,8 @@ from .svg import render_svg
 
 SANS = "Helvetica,Arial,sans-serif"
 MONO = "monospace"
+TITLE_POINTS = 14.0
+LEGEND_POINTS = 11.0
 FILL, STROKE = SHAPE_FILL, SHAPE_STROKE
 INSTALL_DOT = (
     "install Graphviz (apt-get install graphviz, brew install graphviz, conda install "
@@ -172,14 +179,30 @@ def _statements(drawing: Drawing) -> list[str]:
 
 
 def _graph_label(drawing: Drawing) -> str:
-    """The title in bold over the legend: a plain arrow forward, a dashed one back."""
-    rows = []
-    if drawing.title:
-        rows.append(f'<FONT POINT-SIZE="14"><B>{html_escape(drawing.title)}</B></FONT>')
+    """The title in bold over the legend: a plain arrow forward, a dashed one back.
+
+    The title is wrapped as the SVG renderer wraps it, and the label's cell is as wide as
+    `text_width` estimates the lines: Graphviz measures bold text as regular, and a
+    viewer's fallback for Helvetica is often wider, so its own estimate cut long titles
+    off at the picture's right edge.
+    """
+    rows, widths = [], []
+    for line in wrap(drawing.title, TITLE_ROOM, TITLE_POINTS * BOLD):
+        rows.append(f'<FONT POINT-SIZE="{TITLE_POINTS:g}"><B>{html_escape(line)}</B></FONT>')
+        widths.append(text_width(line, TITLE_POINTS) * BOLD)
     for i, item in enumerate(drawing.legend):
         arrow, colour = ("→", EDGE) if i == 0 else ("←", FLOW)
-        rows.append(f'<FONT POINT-SIZE="11" COLOR="{colour}">{arrow} {html_escape(item)}</FONT>')
-    return '<BR ALIGN="LEFT"/>'.join(rows) + '<BR ALIGN="LEFT"/>'
+        text = f"{arrow} {item}"
+        rows.append(
+            f'<FONT POINT-SIZE="{LEGEND_POINTS:g}" COLOR="{colour}">{html_escape(text)}</FONT>'
+        )
+        widths.append(text_width(text, LEGEND_POINTS))
+    width = math.ceil(max(widths))
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
+        f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{width}">{"<BR/>".join(rows)}</TD>'
+        "</TR></TABLE>"
+    )
 
 
 def _check_id(ident: str) -> str:

@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 
 # ---------------------------------------------------------------- palette
@@ -130,3 +131,19 @@ def text_width(text: str, font_size: float) -> float:
         (12.0, 12.0)
     """
     return columns(text) * CHAR_WIDTH * font_size
+
+
+BOLD = 1.1
+"""How much wider bold text is than regular, as `text_width` estimates it."""
+
+TITLE_ROOM = 360.0
+"""A title is wrapped to lines no wider than this (or than the graph, if wider)."""
+
+
+def wrap(text: str, room: float, font_size: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `room` (at least 20 characters a
+    line); no lines for no text."""
+    if not text:
+        return []
+    chars = max(20, int(room / text_width("n", font_size)))
+    return textwrap.wrap(text, chars, break_on_hyphens=False) or [text]

@@ -42,7 +42,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import textwrap
 
 from .layout import (
     ARROW_LENGTH,
@@ -63,6 +62,7 @@ from .layout import (
     text_width,
 )
 from .style import (
+    BOLD,
     EDGE,
     FADED_FILL,
     FADED_STROKE,
@@ -75,6 +75,8 @@ from .style import (
     SHAPE_FILL,
     SHAPE_STROKE,
     TEXT,
+    TITLE_ROOM,
+    wrap,
     xml_escape,
 )
 
@@ -82,7 +84,6 @@ __all__ = ["Rendering", "render_svg"]
 
 MARGIN = PAGE_MARGIN
 TITLE_SIZE = 15.0
-BOLD_TITLE = 1.1
 LEGEND_SIZE = 12.0
 FILL = SHAPE_FILL
 STROKE = SHAPE_STROKE
@@ -177,12 +178,12 @@ class Rendering:
     def document(self) -> str:
         """The complete SVG document, starting with the XML declaration."""
         drawing, lay, prefix = self.drawing, self.layout, self.prefix
-        room = max(lay.width, 360.0)
-        title = _wrap(drawing.title, room, TITLE_SIZE * BOLD_TITLE)
+        room = max(lay.width, TITLE_ROOM)
+        title = wrap(drawing.title, room, TITLE_SIZE * BOLD)
         head = len(title) * TITLE_SIZE * 1.35 + (0.5 * TITLE_SIZE if title else 0.0)
         legend_w = _legend_width(drawing.legend)
         legend_h = LEGEND_SIZE * 2.0 if drawing.legend else 0.0
-        title_w = max((text_width(line, TITLE_SIZE) * BOLD_TITLE for line in title), default=0.0)
+        title_w = max((text_width(line, TITLE_SIZE) * BOLD for line in title), default=0.0)
         width = max(lay.width, title_w, legend_w) + 2 * MARGIN
         height = lay.height + 2 * MARGIN + head + legend_h
         scale = fit_scale(width - 2 * MARGIN, drawing.width)
@@ -218,14 +219,6 @@ class Rendering:
         out.append("</g>")
         out.append("</svg>")
         return "\n".join(out) + "\n"
-
-
-def _wrap(text: str, room: float, font: float) -> list[str]:
-    """`text` broken into lines no wider than `room` px."""
-    if not text:
-        return []
-    chars = max(20, int(room / text_width("n", font)))
-    return textwrap.wrap(text, chars, break_on_hyphens=False) or [text]
 
 
 LEGEND_ARROW = 34.0
