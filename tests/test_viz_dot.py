@@ -132,6 +132,48 @@ def test_a_long_title_is_wrapped_and_the_picture_is_wide_enough_for_it() -> None
         assert text_width(line, 14) * BOLD <= min(width, TITLE_ROOM * 1.2), line
 
 
+def test_the_scale_graphviz_rounds_is_written_exactly() -> None:
+    svg = (
+        '<svg width="2789pt" height="792pt" viewBox="0.00 0.00 2789.00 791.90">'
+        '<g id="graph0" class="graph" transform="scale(0.88 0.88) rotate(0) '
+        'translate(4 898.64)">'
+    )
+    fixed = dot_module.exact_scale(svg)
+    assert 'transform="scale(0.877315 0.877315) rotate(0) translate(4 898.64)"' in fixed
+    assert dot_module.exact_scale(fixed) == fixed
+    unscaled = svg.replace("scale(0.88 0.88)", "scale(1 1)")
+    assert dot_module.exact_scale(unscaled) == unscaled
+
+
+@needs_dot
+def test_a_wide_picture_shrunk_to_its_width_keeps_its_far_node_inside() -> None:
+    """Shrunk to `width`, Graphviz 2.43 drew at a scale rounded to 0.88 (0.8773 meant):
+    the node at the far right overflowed the picture and was cut off."""
+    x, y = ag.Value(0.5, label="x"), ag.Value(-1.2, label="y")
+    out = x
+    for _ in range(12):
+        out = (out * y + x).tanh()
+    out.label = "z"
+    svg = ag.viz.to_svg(out, rankdir="LR", renderer="dot")
+    root = ET.fromstring(svg.encode("utf-8"))
+    width = float(root.attrib["viewBox"].split()[2])
+    graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
+    scale, pad = re.search(
+        r"scale\(([0-9.]+) [0-9.]+\).*translate\(([0-9.]+)", graph.get("transform", "")
+    ).groups()
+    assert float(scale) < 1  # shrunk, or the test shows nothing
+    right = max(
+        float(v)
+        for node in root.iter(f"{SVG}g")
+        if node.get("class") == "node"
+        for shape in node.iter()
+        for v in re.findall(
+            r"(-?[0-9.]+),-?[0-9.]+", shape.get("d", "") + " " + shape.get("points", "")
+        )
+    )
+    assert (right + float(pad)) * float(scale) <= width + 0.01
+
+
 def test_labels_are_escaped_in_dot() -> None:
     text = ag.viz.to_dot(tricky())
     assert "w &quot;1&quot; &lt;b&gt; &amp; 가중치 \\\\ end" in text  # HTML-like label

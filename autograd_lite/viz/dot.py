@@ -98,6 +98,30 @@ def run_dot(source: str, fmt: str, caller: str = "dot") -> bytes:
     return done.stdout
 
 
+_SCALED = re.compile(
+    r'transform="scale\(([0-9.]+) ([0-9.]+)\) rotate\(0\) translate\(([0-9.]+) ([0-9.]+)\)"'
+)
+_VIEWBOX = re.compile(r'viewBox="[0-9.]+ [0-9.]+ [0-9.]+ ([0-9.]+)"')
+
+
+def exact_scale(svg: str) -> str:
+    """Graphviz's SVG of a picture shrunk to fit `size`, drawn at the scale it computed.
+
+    Graphviz (2.43, as Ubuntu ships it) prints that scale with two decimals, 0.88 for
+    0.8773: the drawing then overflows its viewBox by up to half a percent, and the
+    node at the far edge is cut off. The drawing's own height is the translate's y plus
+    its x (the pad), and the viewBox's height is that height scaled: their ratio is the
+    scale, to six decimals here.
+    """
+    scaled, box = _SCALED.search(svg), _VIEWBOX.search(svg)
+    if scaled is None or box is None or scaled.group(1) == "1":
+        return svg
+    pad, top = scaled.group(3), scaled.group(4)
+    s = float(box.group(1)) / (float(top) + float(pad))
+    exact = f'transform="scale({s:.6f} {s:.6f}) rotate(0) translate({pad} {top})"'
+    return svg[: scaled.start()] + exact + svg[scaled.end() :]
+
+
 # ---------------------------------------------------------------- escaping
 
 

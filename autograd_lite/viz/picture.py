@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write
-from .dot import INSTALL_DOT, drawing_to_dot, has_dot, run_dot
+from .dot import INSTALL_DOT, drawing_to_dot, exact_scale, has_dot, run_dot
 from .drawing import drawing_of
 from .html import page_of
 from .layout import Drawing
@@ -54,7 +54,7 @@ def render(drawing: Drawing, renderer: Renderer = "auto", caller: str = "to_svg"
     _check_renderer(renderer, caller)
     if renderer == "builtin" or (renderer == "auto" and not has_dot()):
         return render_svg(drawing)
-    return run_dot(drawing_to_dot(drawing), "svg", caller).decode("utf-8")
+    return exact_scale(run_dot(drawing_to_dot(drawing), "svg", caller).decode("utf-8"))
 
 
 class Picture:
