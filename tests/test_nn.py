@@ -244,7 +244,10 @@ def test_sequential_names_by_position_and_indexes() -> None:
     assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert len(model) == 3
     assert isinstance(model[1], nn.ReLU)
+    assert isinstance(model[-1], nn.Linear)
     assert len(model[:2]) == 2
+    with pytest.raises(IndexError, match=r"Sequential: index 3 is out of range for its 3 layer"):
+        model[3]
     assert model(np.zeros((4, 2))).shape == (4, 1)
     with pytest.raises(TypeError, match=r"layer 1 is type .*create an instance, e.g. ReLU\(\)"):
         nn.Sequential(nn.Linear(2, 2), nn.ReLU)  # type: ignore[arg-type]

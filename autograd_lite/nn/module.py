@@ -481,6 +481,16 @@ class Sequential(Module):
         return iter(self.layers)
 
     def __getitem__(self, index: int | slice) -> Any:
+        """The layer at `index` (negative counts from the end), or a Sequential of a slice."""
         if isinstance(index, slice):
             return Sequential(*self.layers[index])
+        n = len(self.layers)
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise TypeError(
+                f"Sequential: index layers by int or slice, not {type(index).__name__}"
+            )
+        if not -n <= index < n:
+            raise IndexError(
+                f"Sequential: index {index} is out of range for its {n} layer(s) (0 to {n - 1})"
+            )
         return self.layers[index]
