@@ -961,7 +961,7 @@ def _check_axis(x: Tensor, axis: Any, op: str) -> Any:
             raise TypeError(f"{op}: axis {axis!r} is not an integer or a tuple of integers")
         if not -x.ndim <= a < max(x.ndim, 1):
             raise ValueError(f"{op}: axis {axis!r} is out of range for shape {x.shape}")
-    if len(axes) > 1 and len({int(a) % x.ndim for a in axes}) < len(axes):
+    if len(axes) > 1 and len({int(a) % max(x.ndim, 1) for a in axes}) < len(axes):
         raise ValueError(f"{op}: axis {axis!r} names the same axis twice (shape {x.shape})")
     return tuple(int(a) for a in axes) if several else int(axis)
 

@@ -167,8 +167,8 @@ def _clip_text(c: tuple[float, float]) -> str:
 
 
 def _where_text(c: tuple[Any, ...]) -> str:
-    """`cond, 2`: the condition's name (`~cond` where `ag.where` took x from its third
-    argument, a third constant), then the other value."""
+    """`cond, 2`: the mask's name, then the other value. `ag.where(cond, 2, t)` records
+    t where ~cond: its constants carry the name `~cond` as a third entry."""
     other = c[1]
     return f"{c[2] if len(c) > 2 else 'cond'}, {number(other) if np.ndim(other) == 0 else '…'}"
 
