@@ -309,12 +309,28 @@ class Tensor:
 
     def item(self) -> float:
         """The one number of a one-element tensor, as a Python float."""
+        return self._number("item")
+
+    def _number(self, caller: str) -> float:
         if self.data.size != 1:
             raise ValueError(
-                f"item: only a one-element tensor converts to a number, this one has shape "
+                f"{caller}: only a one-element tensor converts to a number, this one has shape "
                 f"{self.shape}; index it first, or reduce it with .sum() or .mean()"
             )
         return float(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        """`float(loss)` of a one-element tensor, as `loss.item()`."""
+        return self._number("float")
+
+    def __int__(self) -> int:
+        """`int(t)` of a one-element tensor: its number truncated toward zero."""
+        return int(self._number("int"))
+
+    def __format__(self, spec: str) -> str:
+        """`f"{loss:.4f}"`: a format spec formats a one-element tensor's number (as
+        PyTorch does); with no spec, `str(t)`."""
+        return format(self._number("format"), spec) if spec else str(self)
 
     def numpy(self) -> np.ndarray:
         """The ndarray itself (shared, not copied)."""

@@ -430,6 +430,14 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __int__(self) -> int:
+        """`int(v)`: the number truncated toward zero, as `int(v.data)`."""
+        return int(self.data)
+
+    def __format__(self, spec: str) -> str:
+        """`f"{loss:.4f}"` formats the number; with no format spec, `str(v)`."""
+        return format(self.data, spec) if spec else str(self)
+
     def __repr__(self) -> str:
         label = f"{self.label!r}, " if self.label else ""
         grad = self.grad

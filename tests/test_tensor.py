@@ -313,3 +313,16 @@ def test_tanh_and_sigmoid_gradients_keep_the_dtype(dtype: Any, shape: tuple[int,
         assert x.grad.dtype == dtype, op
         want = derivative(x0.astype(np.float64))
         np.testing.assert_allclose(x.grad, want, rtol=2e-3 if dtype == np.float16 else 1e-6)
+
+
+def test_a_one_element_tensor_converts_and_formats_as_a_number() -> None:
+    loss = ag.Tensor(3.75, requires_grad=True)
+    assert float(loss) == 3.75
+    assert int(ag.Tensor([-2.5])) == -2
+    assert f"loss {loss:.2f}" == "loss 3.75"  # as PyTorch's 0-d tensors print
+    assert f"{loss}" == str(loss)
+    several = ag.Tensor([1.0, 2.0])
+    for convert in (float, int, lambda t: f"{t:.2f}"):
+        with pytest.raises(ValueError, match=r"only a one-element tensor converts.*\(2,\)"):
+            convert(several)
+    assert f"{several}" == str(several)

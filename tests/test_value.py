@@ -220,3 +220,10 @@ def test_gradient_graphs_carry_no_zero_or_one_nodes() -> None:
     g = x.grad
     assert g._op.name == "rsub"  # 1 - y*y itself (a constant minus a node), not 0 + 1 * (…)
     assert g.data == pytest.approx(1 - math.tanh(0.5) ** 2)
+
+
+def test_a_value_formats_and_converts_as_its_number() -> None:
+    v = ag.Value(-2.75)
+    assert f"{v:.1f}" == "-2.8"
+    assert f"{v}" == repr(v)
+    assert int(v) == -2
