@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .grad_mode import _State, _thread, count_block, settle
+from .grad_mode import _State, _thread, bare_decorator, count_block, settle
 from .rules import EXP, LOG, input_name
 from .tangent import note
 
@@ -59,7 +59,12 @@ class detect_anomaly:
         FloatingPointError: detect_anomaly: in the backward pass, sqrt passed inf ...
     """
 
-    def __init__(self) -> None:
+    def __new__(cls, func: Any = None) -> Any:
+        """`detect_anomaly()` is the block; `@ag.detect_anomaly` without brackets decorates."""
+        block = object.__new__(cls)
+        return block if func is None else bare_decorator(block, func)
+
+    def __init__(self, func: Any = None) -> None:
         self._previous: list[bool] = []
         self._quiet: list[Any] = []
 

@@ -117,6 +117,18 @@ def _exit() -> None:
     count_block(-1)
 
 
+def bare_decorator(block: Any, func: Any) -> Any:
+    """`block(func)`, the function decorated: how a mode's class takes `@ag.no_grad` as
+    well as `@ag.no_grad()` (its `__new__` returns the block itself for no `func`)."""
+    name = type(block).__name__
+    if not callable(func):
+        raise TypeError(
+            f"ag.{name}() takes no arguments, got {type(func).__name__} {func!r:.40}; write "
+            f"`with ag.{name}():`, or put @ag.{name} above a function"
+        )
+    return block(func)
+
+
 def is_grad_enabled() -> bool:
     """Return True when operations record the graph in this thread (the default)."""
     return _State.enabled
@@ -143,6 +155,12 @@ class no_grad:
     """
 
     _mode = False
+
+    def __new__(cls, func: Any = None) -> Any:
+        """`no_grad()` is the block; `no_grad(f)`, from `@ag.no_grad` without brackets (as
+        PyTorch takes it), is `no_grad()(f)`."""
+        block = object.__new__(cls)
+        return block if func is None else bare_decorator(block, func)
 
     def __enter__(self) -> no_grad:
         _enter(self._mode)

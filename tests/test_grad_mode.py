@@ -225,6 +225,34 @@ def test_no_grad_refuses_an_async_function_with_the_fix() -> None:
         ag.no_grad()(forward)
 
 
+def test_the_modes_decorate_without_brackets_as_in_pytorch() -> None:
+    from autograd_lite.anomaly import is_anomaly_enabled
+
+    w = ag.Value(2.0)
+
+    @ag.no_grad
+    def quiet() -> tuple[object, ...]:
+        return (w * 3)._parents
+
+    @ag.enable_grad
+    def loud() -> bool:
+        return bool((w * 3)._parents)
+
+    @ag.detect_anomaly
+    def watched() -> bool:
+        return is_anomaly_enabled()
+
+    assert quiet() == ()
+    assert quiet.__name__ == "quiet"
+    with ag.no_grad():
+        assert loud()
+    assert watched()
+    assert not is_anomaly_enabled()
+    for mode in (ag.no_grad, ag.enable_grad, ag.detect_anomaly):
+        with pytest.raises(TypeError, match=rf"ag\.{mode.__name__}\(\) takes no arguments"):
+            mode(3)
+
+
 def test_one_no_grad_object_shared_by_two_threads_restores_each_threads_mode() -> None:
     shared = ag.no_grad()
     a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
