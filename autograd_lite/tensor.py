@@ -189,9 +189,12 @@ def _to_array(data: object, dtype: Any) -> np.ndarray:
     if array.dtype.kind in "biu" and dtype is None:
         return array.astype(np.float64)
     if array.dtype.kind not in "biuf":
+        hint = "a Tensor holds integers or floats"
+        if isinstance(data, (list, tuple)) and any(isinstance(v, Value) for v in data):
+            hint = "to join Values into a Tensor that keeps their gradients, use ag.stack"
         raise TypeError(
             f"Tensor: expected numbers, got {type(data).__name__} {data!r:.60} which NumPy "
-            f"reads as dtype {array.dtype}; a Tensor holds integers or floats"
+            f"reads as dtype {array.dtype}; {hint}"
         )
     return array
 

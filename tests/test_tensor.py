@@ -326,3 +326,10 @@ def test_a_one_element_tensor_converts_and_formats_as_a_number() -> None:
         with pytest.raises(ValueError, match=r"only a one-element tensor converts.*\(2,\)"):
             convert(several)
     assert f"{several}" == str(several)
+
+
+def test_a_list_of_values_is_refused_pointing_to_stack() -> None:
+    values = [ag.Value(1.0), ag.Value(2.0)]
+    with pytest.raises(TypeError, match=r"keeps their gradients, use ag\.stack"):
+        ag.Tensor(values)
+    assert ag.stack(values).requires_grad
