@@ -400,6 +400,11 @@ def parse(text: str, notes: list[str] | None = None) -> Expr:
         reason = error.msg.split(";")[0] + (" at the end" if column == end else "")
         if error.msg == "invalid decimal literal":
             reason += "; put `*` between a number and a name, as in 3*x"
+        else:
+            call = re.search(r"\b([A-Za-z_]\w*)\s+([\w.]+)", stripped)
+            if call is not None and call.group(1) in FUNCTIONS:
+                name, arg = call.groups()
+                reason += f"; call a function with parentheses: {name}({arg}), not `{name} {arg}`"
         raise ExpressionError(
             f"cannot read `{_shorten(text.strip())}`: {reason}", column
         ) from None

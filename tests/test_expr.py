@@ -196,6 +196,8 @@ HOSTILE = [
     ("__builtins__", "double underscores", 1),
     ("(x + 1)(2)", "got `x + 1`", 1),
     ("1e999", "too large", 1),
+    ("2*sin x + 1", "call a function with parentheses: sin(x), not `sin x`", 7),
+    ("x y", "invalid syntax", 3),
 ]
 
 
