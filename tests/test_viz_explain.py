@@ -320,3 +320,15 @@ def test_the_table_escapes_control_characters() -> None:
     assert "a\\nb\\x1b[31mred\\u202egnp.exe\\u2028" in table
     assert "out\\r.grad = 1" in table
     assert "가중치" in ag.viz.explain(ag.Value(1.0, label="가중치") * 2).table()  # kept
+
+
+def test_formulas_write_the_numbers_an_op_keeps_for_its_words() -> None:
+    """clip's `lo` and `hi` and leaky_relu's `slope` are written as the numbers given
+    (`Show.operands` in the table), as `c` always was."""
+    x = ag.Value(0.3, label="x")
+    z = ag.leaky_relu(ag.clip(x, -1.0, 2.0) * 2, -0.2)
+    z.label = "z"
+    z.backward()
+    table = str(ag.viz.explain(z))
+    assert "1 if -1 <= x <= 2 else 0" in table
+    assert "1 if clip(x, -1, 2)*2 > 0 else -0.2" in table

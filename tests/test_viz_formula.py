@@ -165,7 +165,14 @@ def test_tensor_formulas_name_the_operands() -> None:
         ("exp(x)", {"x": "a + b", "out": "e"}, "exp(x)", "e"),
         ("g @ yᵀ", {"x": "X", "y": "Wᵀ"}, "", "g @ W"),  # (Wᵀ)ᵀ = W
         ("xᵀ @ g", {"x": "X + b", "y": "W"}, "", "(X + b)ᵀ @ g"),
-        ("1 if x > 0 else 0", {"x": "a + b"}, "", "1 if (a + b) > 0 else 0"),
+        ("1 if x > 0 else 0", {"x": "a + b"}, "", "1 if a + b > 0 else 0"),  # > binds last
+        (
+            "1 if lo <= x <= hi else 0",
+            {"x": "a*b", "lo": "-1", "hi": "2"},
+            "",
+            "1 if -1 <= a*b <= 2 else 0",
+        ),  # clip's words for its constants, from the table
+        ("1 if x > 0 else slope", {"x": "u", "slope": "-0.2"}, "", "1 if u > 0 else -0.2"),
         ("max(x, 0)", {"x": "x1"}, "", "max(x1, 0)"),  # `max` is no placeholder
         ("y", {"x": "x", "y": "my weight"}, "", "my weight"),
         ("1/y", {"x": "x", "y": "my weight"}, "", "1/(my weight)"),

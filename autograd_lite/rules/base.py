@@ -48,9 +48,12 @@ class Show:
         strict: an infix op that is not associative on the right (`x - (y - z)`).
         consts: writes the op's constants (`"2"` for `x ** 2`, `"axis=0"` for a sum).
         swapped: an infix op whose constant stands on the left (`2 - x`).
+        operands: the numbers that the words of its formulas for its constants stand for,
+            from the constants (`{"lo": "-1", "hi": "2"}` for `clip(x, -1, 2)`), so a
+            picture writes `1 if -1 <= x <= 2 else 0`.
     """
 
-    __slots__ = ("consts", "form", "precedence", "strict", "swapped", "symbol")
+    __slots__ = ("consts", "form", "operands", "precedence", "strict", "swapped", "symbol")
 
     def __init__(
         self,
@@ -60,8 +63,10 @@ class Show:
         strict: bool = False,
         consts: Callable[[Any], str] | None = None,
         swapped: bool = False,
+        operands: Callable[[Any], dict[str, str]] | None = None,
     ) -> None:
         self.form = form
+        self.operands = operands
         self.swapped = swapped
         self.symbol = symbol
         self.precedence = precedence

@@ -166,6 +166,10 @@ def _clip_text(c: tuple[float, float]) -> str:
     return f"{number(c[0])}, {number(c[1])}"
 
 
+def _clip_words(c: tuple[float, float]) -> dict[str, str]:
+    return {"lo": number(c[0]), "hi": number(c[1])}
+
+
 def _where_text(c: tuple[Any, ...]) -> str:
     """`cond, 2`: the mask's name, then the other value. `ag.where(cond, 2, t)` records
     t where ~cond: its constants carry the name `~cond` as a third entry."""
@@ -269,7 +273,8 @@ RELU = Elementwise("relu", "max(x, 0)", S.relu, S.array_relu,
 LEAKY_RELU = Elementwise("leaky_relu", "x if x > 0 else slope*x", S.leaky_relu,
                          S.array_leaky_relu,
                          ("1 if x > 0 else slope", lambda x, c, out: _leaky(x, c)),
-                         show=Show("call", "leaky_relu", consts=number),
+                         show=Show("call", "leaky_relu", consts=number,
+                                   operands=lambda c: {"slope": number(c)}),
                          names=Names("leaky_relu", "leaky_relu", ALL, "leaky_relu"),
                          kink=_kink_at_zero, kink_text="at x = 0", taylor=True,
                          example=Example("nonzero", consts=0.1))
@@ -403,7 +408,7 @@ ARCTAN2 = Elementwise("arctan2", "arctan2(x, y): the angle of the point (y, x)",
                       example=Example("real", "positive"))
 CLIP = Elementwise("clip", "min(max(x, lo), hi)", S.clip, S.array_clip,
                    ("1 if lo <= x <= hi else 0", lambda x, c, out: _inside(x, c)),
-                   show=Show("call", "clip", consts=_clip_text),
+                   show=Show("call", "clip", consts=_clip_text, operands=_clip_words),
                    names=Names("clip", "clip", ALL, "clip", (np.clip,)),
                    kink=_kink_at_bounds, kink_text="at x = lo or x = hi", taylor=True,
                    example=Example("real", consts=(-0.5, 0.5)))

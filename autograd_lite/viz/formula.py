@@ -47,10 +47,13 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
 # What an operator next to a placeholder needs of the name put there, on its left
 # (`_NEED_BEFORE`, the placeholder is the operator's right operand) or on its right.
-_NEED_BEFORE = {None: 0, "(": 0, ",": 0, "+": SUM, "-": PRODUCT, "*": PRODUCT, "/": UNARY,
-                "@": UNARY, "^": ATOM}  # fmt: skip
-_NEED_AFTER = {None: 0, ")": 0, ",": 0, "+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT,
-               "@": PRODUCT, "(": PRODUCT}  # fmt: skip
+# Comparisons (`<=` is read as `<`, `=`) and the words around them bind loosest of all.
+Need = dict[str | None, int]
+_LOOSEST: Need = {"<": 0, ">": 0, "=": 0, "if": 0, "else": 0}
+_NEED_BEFORE: Need = {None: 0, "(": 0, ",": 0, "+": SUM, "-": PRODUCT, "*": PRODUCT,
+                      "/": UNARY, "@": UNARY, "^": ATOM, **_LOOSEST}  # fmt: skip
+_NEED_AFTER: Need = {None: 0, ")": 0, ",": 0, "+": SUM, "-": SUM, "*": PRODUCT,
+                     "/": PRODUCT, "@": PRODUCT, "(": PRODUCT, **_LOOSEST}  # fmt: skip
 _BRACKETS = {")": "(", "]": "["}
 _POSTFIX = "ᵀ"
 
@@ -163,7 +166,7 @@ def named(formula: str, names: Mapping[str, str], forward: str = "") -> str:
     out: list[str] = list(tokens)
     for k, i in enumerate(solid):
         tok = tokens[i]
-        if tok not in PLACEHOLDERS or tok not in names:
+        if tok not in names:
             continue
         before = tokens[solid[k - 1]] if k > 0 else None
         after = tokens[solid[k + 1]] if k + 1 < len(solid) else None

@@ -388,7 +388,8 @@ def _operands(node: Any, names: dict[Any, str]) -> dict[str, str]:
     """What the placeholders of the node's formulas stand for (see `formula.named`).
 
     `x` is the first input, `y` the second, or the number a one-input op keeps (also
-    called `c`), and `out` the node itself.
+    called `c`), `out` the node itself, and any word the op's formulas use for its
+    constants (`lo` and `hi` for clip: `Show.operands`).
     """
     parents = node._parents
     operands = {"x": names[parents[0]], "out": names[node]}
@@ -396,4 +397,7 @@ def _operands(node: Any, names: dict[Any, str]) -> dict[str, str]:
         operands["y"] = names[parents[1]]
     elif _is_number(node._ctx):
         operands["y"] = operands["c"] = R.number(node._ctx)
+    words = node._op.show.operands
+    if words is not None and node._ctx is not None:
+        operands.update(words(node._ctx))
     return operands
