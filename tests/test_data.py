@@ -586,3 +586,10 @@ def test_importing_data_does_not_load_sklearn() -> None:
         cwd=Path(data.__file__).parent.parent,
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_dataloader_given_one_dataset_names_the_two_arrays_it_takes() -> None:
+    X, y = make_moons(8, seed=0)
+    with pytest.raises(TypeError, match=r"DataLoader\(X, y, batch_size=32\).*DataLoader\(\*data"):
+        DataLoader((X, y), batch_size=4)  # type: ignore[arg-type]  # PyTorch's spelling
+    assert len(DataLoader(*(X, y), batch_size=4)) == 2

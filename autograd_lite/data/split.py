@@ -226,13 +226,20 @@ class DataLoader:
     def __init__(
         self,
         X: ArrayLike,
-        y: ArrayLike,
+        y: ArrayLike | None = None,
         batch_size: int = 32,
         shuffle: bool = True,
         seed: int | None = None,
         drop_last: bool = False,
     ) -> None:
         func = type(self).__name__
+        if y is None:  # PyTorch's DataLoader(dataset, ...): here the arrays themselves
+            pair = isinstance(X, tuple) and len(X) == 2
+            fix = "DataLoader(*data, ...) to pass the pair" if pair else "DataLoader(X, y, ...)"
+            raise TypeError(
+                f"{func}: takes the inputs and the targets as two arrays, "
+                f"DataLoader(X, y, batch_size=32), not one dataset; write {fix}"
+            )
         self.X = _as_rows(func, "X", X)
         self.y = _as_rows(func, "y", y)
         if len(self.X) != len(self.y):
