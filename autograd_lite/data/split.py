@@ -212,7 +212,8 @@ class DataLoader:
         drop_last: Drop the last, smaller batch.
 
     Raises:
-        TypeError: If `batch_size` or `seed` has the wrong type.
+        TypeError: If `batch_size` or `seed` has the wrong type, or `y` is missing (as in
+            PyTorch's `DataLoader(dataset)`; here `DataLoader(*dataset)`).
         ValueError: If `X` and `y` differ in length, `batch_size < 1` or `seed < 0`.
 
     Example:

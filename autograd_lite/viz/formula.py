@@ -48,11 +48,11 @@ SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
 # What an operator next to a placeholder needs of the name put there, on its left
 # (`_NEED_BEFORE`, the placeholder is the operator's right operand) or on its right.
 # Comparisons (`<=` is read as `<`, `=`) and the words around them bind loosest of all.
-Need = dict[str | None, int]
-_LOOSEST: Need = {"<": 0, ">": 0, "=": 0, "if": 0, "else": 0}
-_NEED_BEFORE: Need = {None: 0, "(": 0, ",": 0, "+": SUM, "-": PRODUCT, "*": PRODUCT,
+_Need = dict[str | None, int]
+_LOOSEST: _Need = {"<": 0, ">": 0, "=": 0, "if": 0, "else": 0}
+_NEED_BEFORE: _Need = {None: 0, "(": 0, ",": 0, "+": SUM, "-": PRODUCT, "*": PRODUCT,
                       "/": UNARY, "@": UNARY, "^": ATOM, **_LOOSEST}  # fmt: skip
-_NEED_AFTER: Need = {None: 0, ")": 0, ",": 0, "+": SUM, "-": SUM, "*": PRODUCT,
+_NEED_AFTER: _Need = {None: 0, ")": 0, ",": 0, "+": SUM, "-": SUM, "*": PRODUCT,
                      "/": PRODUCT, "@": PRODUCT, "(": PRODUCT, **_LOOSEST}  # fmt: skip
 _BRACKETS = {")": "(", "]": "["}
 _POSTFIX = "ᵀ"
