@@ -33,6 +33,7 @@ from .transforms import (
     _as_node,
     _Depth,
     check_argnums,
+    floats,
     plain,
     pullback,
     pullback_sum,
@@ -108,11 +109,12 @@ def value_and_grad(
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
         inputs = Inputs(args, check_argnums(argnums, len(args), "grad"), "grad")
-        with recording():
+        with recording() as scope:
             returned = f(*inputs.call_args, **kwargs)
         aux = None
         if has_aux:
             returned, aux = split_aux(returned, "grad")
+        floats(scope, returned, "grad")
         out = _as_output(returned, "grad")
         nested = inputs.nested
         if isinstance(out, float):
@@ -200,8 +202,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
     """
     check_function("vjp", f, "ag.vjp(f, x)")
     inputs = Inputs(primals, tuple(range(len(primals))), "vjp")
-    with recording():
+    with recording() as scope:
         returned = f(*inputs.call_args)
+    floats(scope, returned, "vjp")
     outs, structure = flatten(returned)
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
@@ -262,8 +265,10 @@ def jacrev(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     def jac(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "jacrev"), "jacrev", True)
-        with recording():
-            out = _as_node(f(*inputs.call_args, **kwargs), "jacrev")
+        with recording() as scope:
+            returned = f(*inputs.call_args, **kwargs)
+        floats(scope, returned, "jacrev")
+        out = _as_node(returned, "jacrev")
         jacobians = _rows(out, inputs.leaves, inputs.nested)
         return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
 
@@ -336,8 +341,10 @@ def elementwise_grad(f: Callable[..., Any], argnums: int = 0) -> Callable[..., A
     def derivative(*args: Any, **kwargs: Any) -> Any:
         inputs = Inputs(args, check_argnums(argnums, len(args), "elementwise_grad"),
                         "elementwise_grad", True)  # fmt: skip
-        with recording():
-            out = _as_node(f(*inputs.call_args, **kwargs), "elementwise_grad")
+        with recording() as scope:
+            returned = f(*inputs.call_args, **kwargs)
+        floats(scope, returned, "elementwise_grad")
+        out = _as_node(returned, "elementwise_grad")
         seed = 1.0 if isinstance(out, Value) else np.ones_like(out.data)
         (g,) = pullback(out, seed, inputs.leaves, inputs.nested)
         return result(g, inputs.leaves[0], inputs.originals[0], inputs.nested)

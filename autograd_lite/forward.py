@@ -27,7 +27,7 @@ from .hooks import swap
 from .pytree import flatten, unflatten
 from .tangent import Level, note, tangent_of
 from .tensor import Tensor, raw
-from .transforms import Argnums, Inputs, _as_node, _Depth, check_argnums, plain, shape_of
+from .transforms import Argnums, Inputs, Scope, _as_node, check_argnums, floats, plain, shape_of
 from .validators import check_function
 from .value import Value
 
@@ -41,10 +41,11 @@ class forward_pass:  # lower case, as no_grad: a context manager
     rather than a generator: its 1 µs is a tenth of a small jvp's set-up.)
     """
 
-    __slots__ = ("level", "previous")
+    __slots__ = ("level", "previous", "scope")
 
     def __init__(self, nested: bool, batched: bool = True) -> None:
         self.level = Level(nested, batched)
+        self.scope = Scope()  # transforms called inside f nest; what f floated
 
     def __enter__(self) -> Level:
         level = self.level
@@ -52,11 +53,11 @@ class forward_pass:  # lower case, as no_grad: a context manager
         swap(+1)  # the checking constructors (hooks.py): they call `tangent.push`
         _thread.levels = (*self.previous, level)
         _enter(_thread.enabled and level.nested)  # a block (modes per thread); records if nested
-        _Depth.active += 1  # as `transforms.running`: transforms called inside f nest
+        self.scope.__enter__()
         return level
 
     def __exit__(self, *exc: object) -> None:
-        _Depth.active -= 1
+        self.scope.__exit__()
         _thread.levels = self.previous
         _exit()
         swap(-1)
@@ -147,10 +148,12 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
                 "dicts, with one array per array)"
             )
         directions += items
-    with forward_pass(inputs.nested, batched=False) as level:
+    scope = forward_pass(inputs.nested, batched=False)
+    with scope as level:
         for node, t in zip(inputs.leaves, directions):
             note(node, level, _seed(node, t, inputs.nested))
         returned = f(*inputs.call_args)
+    floats(scope.scope, returned, "jvp")
     outs, structure = flatten(returned)
     out_tangents = [_tangent_out(o, tangent_of(o, level), inputs.nested) for o in outs]
     primal_out = outs if inputs.nested else [plain(o) for o in outs]
@@ -186,9 +189,12 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         nested = inputs.nested
         jacobians = []
         for node in inputs.leaves:  # one pass per argument, all its directions at once
-            with forward_pass(nested, batched=True) as level:
+            scope = forward_pass(nested, batched=True)
+            with scope as level:
                 note(node, level, _seed(node, None, nested))
-                out = _as_node(f(*inputs.call_args, **kwargs), "jacfwd")
+                returned = f(*inputs.call_args, **kwargs)
+            floats(scope.scope, returned, "jacfwd")
+            out = _as_node(returned, "jacfwd")
             jacobians.append(_columns(out, node, tangent_of(out, level), nested))
         return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+import sys
 import threading
 from collections.abc import Callable, Generator
 from types import TracebackType
@@ -127,6 +129,34 @@ def bare_decorator(block: Any, func: Any) -> Any:
             f"`with ag.{name}():`, or put @ag.{name} above a function"
         )
     return block(func)
+
+
+class _NestingDepth(threading.local):
+    """How many transforms are running in this thread: inside one, results must stay nodes.
+
+    Per thread: another thread's `grad` call must not make this thread's results nodes.
+    `floated` is the line (`file:line`) where f last turned a node into a plain number
+    during the innermost transform's call (`note_float`).
+    """
+
+    active = 0
+    floated: str | None = None
+
+
+_Depth = _NestingDepth()
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def note_float() -> None:
+    """Inside a transform, remember the user's line that turned a node into a plain number:
+    `math.sin(x)`, `float(x)`, `np.float64(x)` call the node's `__float__`, and whatever
+    is computed from that number carries no derivative. Called by `__float__` and
+    `__int__` (not by `.item()` or `.data`, which read the number on purpose); a call
+    from inside this package (a comparison `x > y`) is not noted."""
+    frame = sys._getframe(2)  # the caller of `__float__`
+    code = frame.f_code
+    if not code.co_filename.startswith(_PACKAGE):
+        _Depth.floated = f"{code.co_filename}:{frame.f_lineno}"
 
 
 def is_grad_enabled() -> bool:

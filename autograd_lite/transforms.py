@@ -6,20 +6,20 @@ flattened into its leaves), runs f on them, and converts what it found back into
 kind of thing the argument was (`result`). Inside another transform, or when an argument
 is already a node of an outer graph, it is *nested*: its results stay nodes, recorded,
 so that the outer transform can differentiate them. `_Depth` counts the transforms
-running in this thread.
+running in this thread, and `floats` reports a node that f turned into a plain number.
 """
 
 from __future__ import annotations
 
 import numbers
-import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 
-from .grad_mode import _State, enable_grad
+from .grad_mode import _Depth, _State, enable_grad
 from .graph import gradients, topological_order
 from .pytree import flatten, unflatten
 from .tensor import Tensor
@@ -29,26 +29,28 @@ from .value import Value
 Argnums = int | tuple[int, ...]
 
 
-class _NestingDepth(threading.local):
-    """How many transforms are running in this thread: inside one, results must stay nodes.
+class Scope:
+    """One call of f by a transform: `floated` is where f turned a node into a plain
+    number (`grad_mode.note_float`), or None."""
 
-    Per thread: another thread's `grad` call must not make this thread's results nodes.
-    """
+    __slots__ = ("floated", "outer")
+    floated: str | None
+    outer: str | None
 
-    active = 0
+    def __enter__(self) -> Scope:
+        _Depth.active += 1
+        self.outer, _Depth.floated = _Depth.floated, None
+        self.floated = None
+        return self
 
-
-_Depth = _NestingDepth()
-
-
-@contextmanager
-def running() -> Iterator[None]:
-    """The scope of a transform's call of `f`: transforms called inside it nest."""
-    _Depth.active += 1
-    try:
-        yield
-    finally:
+    def __exit__(self, *exc: object) -> None:
         _Depth.active -= 1
+        self.floated, _Depth.floated = _Depth.floated, self.outer
+
+
+def running() -> Scope:
+    """The scope of a transform's call of `f`: transforms called inside it nest."""
+    return Scope()
 
 
 def _recorded() -> Any:
@@ -58,11 +60,36 @@ def _recorded() -> Any:
 
 
 @contextmanager
-def recording() -> Iterator[None]:
+def recording() -> Iterator[Scope]:
     """The scope of a reverse-mode transform's call of f: nested, and f's graph recorded
     (even under `no_grad`, or inside a forward pass that records nothing)."""
-    with running(), _recorded():
-        yield
+    with running() as scope, _recorded():
+        yield scope
+
+
+def floats(scope: Scope, returned: Any, name: str) -> None:
+    """Report a node that f turned into a plain number (`math.sin(x)`, `float(x)`): its
+    derivative is lost. Raise if nothing f returned is a node (the result would be 0,
+    silently); else warn, at f's line (a print of `float(loss)` is harmless, and `.data`
+    or `.item()` say so)."""
+    if scope.floated is None:
+        return
+    where = scope.floated
+    fix = (
+        "use ag.sin(x), ag.exp(x), ... or x.sin(), x.exp(), ... (math and NumPy functions "
+        "see only the number); to read the number on purpose, write x.data (or t.item())"
+    )
+    if not any(isinstance(out, (Value, Tensor)) for out in flatten(returned)[0]):
+        raise TypeError(
+            f"{name}: f turned its input into a plain number at {where} (math.sin(x), "
+            f"float(x), ...), so it returned a number with no derivative; {fix}"
+        )
+    file, _, line = where.rpartition(":")
+    message = (
+        f"{name}: f turned a node into a plain number at {where} (math.sin(x), float(x), "
+        f"...); whatever it computed from that number has no derivative; {fix}"
+    )
+    warnings.warn_explicit(message, UserWarning, file, int(line))
 
 
 def check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:

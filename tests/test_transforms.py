@@ -267,3 +267,32 @@ def test_a_value_passed_for_the_function_is_refused_with_the_right_call(
     not later as "'float' object is not callable"."""
     with pytest.raises(TypeError, match=words):
         call()
+
+
+def test_a_number_taken_from_a_node_inside_a_transform_is_reported() -> None:
+    """`math.sin(x)` inside `ag.grad` used to give 0.0 silently (the number has no
+    derivative); `x * math.exp(x)` a gradient missing a term. JAX refuses both."""
+    import math
+    import warnings
+
+    here = __file__
+    with pytest.raises(TypeError, match=r"grad: f turned its input into a plain number at .*"):
+        ag.grad(lambda x: math.sin(x))(0.5)
+    with pytest.warns(UserWarning, match=r"grad: f turned a node into a plain number") as seen:
+        assert ag.grad(lambda x: x * math.exp(x))(0.5) == pytest.approx(math.exp(0.5))
+    assert seen[0].filename == here  # shown at the user's line, not inside the package
+    with pytest.raises(TypeError, match=r"jvp: f turned its input"):
+        ag.jvp(lambda x: math.sin(x), (0.5,), (1.0,))
+    with pytest.raises(TypeError, match=r"vjp: f turned its input"):
+        ag.vjp(lambda t: float(t.sum()), np.ones(2))
+    for transform in (ag.jacrev, ag.jacfwd, ag.elementwise_grad):
+        with pytest.warns(UserWarning, match=r"f turned a node into a plain number"):
+            transform(lambda x: x * math.cos(x))(0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # reading the number on purpose, or comparing: quiet
+        assert ag.grad(lambda x, y: x * y if x > y else y)(0.5, 0.2) == 0.2
+        assert ag.grad(lambda x: x * x if x.data > 0 else -x)(0.5) == 1.0
+        assert (
+            ag.grad(lambda t: (t * t).sum() if t.sum().item() > 0 else t.sum())(np.ones(2))[0] == 2
+        )
+        assert float(ag.Value(2.0)) == 2.0  # outside every transform
