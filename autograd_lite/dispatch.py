@@ -11,6 +11,7 @@ the data; any other raises a TypeError naming it, never an unrecorded result.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -153,7 +154,21 @@ def array_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     handler = table().get(func)
     if handler is None:
         raise _refuse(_numpy_name(func))
-    return handler(*args, **kwargs)
+    if kwargs.get("out", 0) is None:  # NumPy's default, passed along: nothing to refuse
+        kwargs = {key: value for key, value in kwargs.items() if key != "out"}
+    try:
+        return handler(*args, **kwargs)
+    except TypeError as error:
+        unexpected = re.search(r"unexpected keyword argument '(\w+)'", str(error))
+        if unexpected is None:
+            raise
+        key, name = unexpected.group(1), _numpy_name(func)
+        reason = _UFUNC_KEYWORDS.get(key, f"drop {key}=")
+        raise TypeError(
+            f"{name}(..., {key}=) is not recorded on a Tensor: autograd_lite's {name[3:]} "
+            f"takes no {key}=; {reason}; or call {name} on t.data for its numbers without "
+            "a gradient"
+        ) from None
 
 
 def _data_values(kwargs: dict[str, Any]) -> dict[str, Any]:

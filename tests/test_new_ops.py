@@ -220,6 +220,12 @@ def test_a_numpy_function_with_no_rule_is_refused_by_name() -> None:
         (lambda t: np.exp(t, out=np.empty(2)), r"np\.exp\(\.\.\., out=\).*assign the result"),
         (lambda t: np.exp(t, dtype=np.float32), r"dtype=\).*t\.astype\(dtype\)"),
         (lambda t: np.add(t, 1.0, where=True), r"where=\).*ag\.where"),
+        (lambda t: np.sum(t, where=t.data > 1), r"np\.sum\(\.\.\., where=\).*takes no where="),
+        (lambda t: np.mean(t, dtype=np.float32), r"np\.mean\(\.\.\., dtype=\).*t\.astype"),
+        (
+            lambda t: np.reshape(t, (2, 1), order="F"),
+            r"np\.reshape\(\.\.\., order=\).*drop order=",
+        ),
     ],
 )
 def test_a_ufunc_with_a_rule_called_another_way_is_refused_with_the_fix(
@@ -281,3 +287,9 @@ def test_where_broadcasts_its_input_and_sums_the_gradient_back() -> None:
 def test_einsum_names_the_letter_whose_lengths_disagree() -> None:
     with pytest.raises(ValueError, match=r"einsum: `j` has length 3 in operand 0 but 4"):
         ag.einsum("ij,jk->ik", np.ones((2, 3)), np.ones((4, 2)))
+
+
+def test_a_numpy_default_passed_along_is_not_refused() -> None:
+    t = ag.Tensor([1.0, 2.0], requires_grad=True)
+    np.clip(t, 0.0, 1.5, out=None).sum().backward()  # out=None is NumPy's own default
+    np.testing.assert_array_equal(t.grad, [1.0, 0.0])
