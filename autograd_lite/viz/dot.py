@@ -205,23 +205,22 @@ def _statements(drawing: Drawing) -> list[str]:
 def _graph_label(drawing: Drawing) -> str:
     """The title in bold over the legend: a plain arrow forward, a dashed one back.
 
-    The title is wrapped as the SVG renderer wraps it, and the label's cell is as wide as
-    `text_width` estimates the lines: Graphviz measures bold text as regular, and a
-    viewer's fallback for Helvetica is often wider, so its own estimate cut long titles
-    off at the picture's right edge.
+    The title is wrapped as the SVG renderer wraps it, and its cell is as wide as
+    `text_width` estimates its bold lines: Graphviz measures bold text as regular, so its
+    own estimate cut long titles off at the picture's right edge. (It measures the
+    regular legend well enough: no width is reserved for that.)
     """
-    rows, widths = [], []
-    for line in wrap(drawing.title, TITLE_ROOM, TITLE_POINTS * BOLD):
-        rows.append(f'<FONT POINT-SIZE="{TITLE_POINTS:g}"><B>{html_escape(line)}</B></FONT>')
-        widths.append(text_width(line, TITLE_POINTS) * BOLD)
+    title = wrap(drawing.title, TITLE_ROOM, TITLE_POINTS * BOLD)
+    rows = [
+        f'<FONT POINT-SIZE="{TITLE_POINTS:g}"><B>{html_escape(line)}</B></FONT>' for line in title
+    ]
     for i, item in enumerate(drawing.legend):
         arrow, colour = ("→", EDGE) if i == 0 else ("←", FLOW)
-        text = f"{arrow} {item}"
-        rows.append(
-            f'<FONT POINT-SIZE="{LEGEND_POINTS:g}" COLOR="{colour}">{html_escape(text)}</FONT>'
-        )
-        widths.append(text_width(text, LEGEND_POINTS))
-    width = math.ceil(max(widths))
+        font = f'<FONT POINT-SIZE="{LEGEND_POINTS:g}" COLOR="{colour}">'
+        rows.append(f"{font}{arrow} {html_escape(item)}</FONT>")
+    if not title:
+        return '<BR ALIGN="LEFT"/>'.join(rows) + '<BR ALIGN="LEFT"/>'
+    width = math.ceil(max(text_width(line, TITLE_POINTS) * BOLD for line in title))
     return (
         f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
         f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{width}">{"<BR/>".join(rows)}</TD>'
