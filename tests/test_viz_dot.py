@@ -410,3 +410,16 @@ def test_a_constant_kept_inside_an_op_is_drawn_as_a_box() -> None:
     assert any(e.src == box.id and e.dst == "op0" and e.faint for e in drawing.edges)
     assert any(e.label.startswith("∂v/∂x = 2") for e in drawing.edges)
     assert "2" in svg_texts(ag.viz.svg.render_svg(drawing))
+
+
+def test_only_a_title_reserves_width_in_the_graphviz_label() -> None:
+    """Graphviz measures the regular legend well: reserving width for it made a small
+    picture a third wider than it needs. A bold title's width is reserved."""
+    x = ag.Value(2.0, label="x")
+    out = x * x
+    out.backward()
+    plain = ag.viz.to_dot(out)
+    assert "forward pass" in plain
+    assert "WIDTH=" not in plain
+    titled = ag.viz.to_dot(out, title="a title")
+    assert re.search(r'<TD [^>]*WIDTH="\d+"', titled)
