@@ -89,7 +89,12 @@ def floats(scope: Scope, returned: Any, name: str) -> None:
         f"{name}: f turned a node into a plain number at {where} (math.sin(x), float(x), "
         f"...); whatever it computed from that number has no derivative; {fix}"
     )
-    warnings.warn_explicit(message, UserWarning, file, int(line))
+    warnings.warn_explicit(message, UserWarning, file, int(line), registry=_WARNED)
+
+
+_WARNED: dict[Any, Any] = {}
+"""`warnings`' registry for `floats`: each line is reported once, not at every step of a
+training loop that calls the transform."""
 
 
 def check_argnums(argnums: Argnums, nargs: int, name: str) -> tuple[int, ...]:

@@ -296,3 +296,14 @@ def test_a_number_taken_from_a_node_inside_a_transform_is_reported() -> None:
             ag.grad(lambda t: (t * t).sum() if t.sum().item() > 0 else t.sum())(np.ones(2))[0] == 2
         )
         assert float(ag.Value(2.0)) == 2.0  # outside every transform
+
+
+def test_a_number_taken_inside_a_training_loop_is_reported_once_per_line() -> None:
+    import warnings
+
+    step = ag.grad(lambda x: (float(x), x * x)[1])  # a print of float(loss), say
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            assert step(0.5) == 1.0
+    assert len([w for w in seen if "plain number" in str(w.message)]) == 1
