@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import linecache
 import math
-import os
 import sys
 from collections.abc import Callable
 from types import FrameType, TracebackType
@@ -27,12 +26,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .grad_mode import _State, _thread, bare_decorator, count_block, settle
+from .grad_mode import _PACKAGE, _State, _thread, bare_decorator, count_block, settle
 from .rules import EXP, LOG, input_name
 from .tangent import note
 
 F = TypeVar("F", bound=Callable[..., object])
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class detect_anomaly:

@@ -148,12 +148,12 @@ def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
                 "dicts, with one array per array)"
             )
         directions += items
-    scope = forward_pass(inputs.nested, batched=False)
-    with scope as level:
+    passing = forward_pass(inputs.nested, batched=False)
+    with passing as level:
         for node, t in zip(inputs.leaves, directions):
             note(node, level, _seed(node, t, inputs.nested))
         returned = f(*inputs.call_args)
-    floats(scope.scope, returned, "jvp")
+    floats(passing.scope, returned, "jvp")
     outs, structure = flatten(returned)
     out_tangents = [_tangent_out(o, tangent_of(o, level), inputs.nested) for o in outs]
     primal_out = outs if inputs.nested else [plain(o) for o in outs]
@@ -189,11 +189,11 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
         nested = inputs.nested
         jacobians = []
         for node in inputs.leaves:  # one pass per argument, all its directions at once
-            scope = forward_pass(nested, batched=True)
-            with scope as level:
+            passing = forward_pass(nested, batched=True)
+            with passing as level:
                 note(node, level, _seed(node, None, nested))
                 returned = f(*inputs.call_args, **kwargs)
-            floats(scope.scope, returned, "jacfwd")
+            floats(passing.scope, returned, "jacfwd")
             out = _as_node(returned, "jacfwd")
             jacobians.append(_columns(out, node, tangent_of(out, level), nested))
         return tuple(jacobians) if isinstance(argnums, tuple) else jacobians[0]

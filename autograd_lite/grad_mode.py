@@ -145,6 +145,7 @@ class _NestingDepth(threading.local):
 
 _Depth = _NestingDepth()
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+"""This package's folder: frames in it are the engine's, not the user's code."""
 
 
 def note_float() -> None:
@@ -152,7 +153,10 @@ def note_float() -> None:
     `math.sin(x)`, `float(x)`, `np.float64(x)` call the node's `__float__`, and whatever
     is computed from that number carries no derivative. Called by `__float__` and
     `__int__` (not by `.item()` or `.data`, which read the number on purpose); a call
-    from inside this package (a comparison `x > y`) is not noted."""
+    from inside this package (a comparison `x > y`), or outside every transform, is not
+    noted."""
+    if not _Depth.active:
+        return
     frame = sys._getframe(2)  # the caller of `__float__`
     code = frame.f_code
     if not code.co_filename.startswith(_PACKAGE):

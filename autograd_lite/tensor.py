@@ -20,7 +20,7 @@ import numpy as np
 
 from . import dispatch
 from . import rules as R
-from .grad_mode import _Depth, _State, _thread, enable_grad, note_float
+from .grad_mode import _State, _thread, enable_grad, note_float
 from .graph import gradients as graph_gradients
 from .graph import topological_order
 from .hooks import observe
@@ -325,14 +325,12 @@ class Tensor:
     def __float__(self) -> float:
         """`float(loss)` of a one-element tensor, as `loss.item()` (inside a transform,
         noted: `grad_mode.note_float`)."""
-        if _Depth.active:
-            note_float()
+        note_float()
         return self._number("float")
 
     def __int__(self) -> int:
         """`int(t)` of a one-element tensor: its number truncated toward zero."""
-        if _Depth.active:
-            note_float()
+        note_float()
         return int(self._number("int"))
 
     def __format__(self, spec: str) -> str:

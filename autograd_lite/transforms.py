@@ -30,8 +30,8 @@ Argnums = int | tuple[int, ...]
 
 
 class Scope:
-    """One call of f by a transform: `floated` is where f turned a node into a plain
-    number (`grad_mode.note_float`), or None."""
+    """One call of f by a transform: transforms called inside it nest, and `floated` is
+    where f turned a node into a plain number (`grad_mode.note_float`), or None."""
 
     __slots__ = ("floated", "outer")
     floated: str | None
@@ -48,11 +48,6 @@ class Scope:
         self.floated, _Depth.floated = _Depth.floated, self.outer
 
 
-def running() -> Scope:
-    """The scope of a transform's call of `f`: transforms called inside it nest."""
-    return Scope()
-
-
 def _recorded() -> Any:
     """`enable_grad()` where recording is off; else nothing (no block: the ops keep reading
     the fast, shared grad mode)."""
@@ -63,7 +58,7 @@ def _recorded() -> Any:
 def recording() -> Iterator[Scope]:
     """The scope of a reverse-mode transform's call of f: nested, and f's graph recorded
     (even under `no_grad`, or inside a forward pass that records nothing)."""
-    with running() as scope, _recorded():
+    with Scope() as scope, _recorded():
         yield scope
 
 

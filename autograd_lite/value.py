@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from . import rules as R
-from .grad_mode import _Depth, _State, _thread, enable_grad, note_float
+from .grad_mode import _State, _thread, enable_grad, note_float
 from .graph import gradients, topological_order
 from .hooks import observe
 
@@ -430,14 +430,12 @@ class Value:
     def __float__(self) -> float:
         """`float(v)`, and what `math.sin(v)` calls: the number (inside a transform, noted:
         `grad_mode.note_float`, as what comes of it has no derivative)."""
-        if _Depth.active:
-            note_float()
+        note_float()
         return self.data
 
     def __int__(self) -> int:
         """`int(v)`: the number truncated toward zero, as `int(v.data)`."""
-        if _Depth.active:
-            note_float()
+        note_float()
         return int(self.data)
 
     def __format__(self, spec: str) -> str:
