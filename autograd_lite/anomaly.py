@@ -28,7 +28,7 @@ import numpy as np
 
 from .grad_mode import _PACKAGE, _State, _thread, bare_decorator, count_block, settle
 from .rules import EXP, LOG, input_name
-from .tangent import note
+from .tangent import note, noted
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -241,8 +241,8 @@ def _forward_message(out: Any, op: Any, inputs: list[Any]) -> str:
     for name, x in zip(_names(len(inputs)), inputs):
         lines.append(f"  input {name} = {_value_at(x, index, out_ndim)}")
         if getattr(x, "_op", None) is not None:
-            lines.append(f"    made by {x._op.name} at {_where(_line(x))}")
-    lines.append(f"  {op.name} was called at {_where(_line(out))}")
+            lines.append(f"    made by {x._op.name} at {_where(noted(x, 'line'))}")
+    lines.append(f"  {op.name} was called at {_where(noted(out, 'line'))}")
     return "\n".join(lines) + _hint(op, inputs)
 
 
@@ -260,13 +260,8 @@ def _backward_message(node: Any, i: int, parent: Any, g: Any, contribution: Any)
     for name, x in zip(names, node._parents):
         lines.append(f"  input {name} = {_value_at(x, index, np.ndim(raw))}")
     lines.append(f"  the gradient it received is finite (shape {np.shape(_raw(g))})")
-    lines.append(f"  {op.name} was called at {_where(_line(node))}")
+    lines.append(f"  {op.name} was called at {_where(noted(node, 'line'))}")
     return "\n".join(lines)
-
-
-def _line(node: Any) -> Any:
-    notes = getattr(node, "_notes", None)
-    return None if notes is None else notes.get("line")
 
 
 def _raw(x: Any) -> Any:

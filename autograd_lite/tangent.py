@@ -12,8 +12,8 @@ the op's inputs and writes the output's, from the rule table:
 * a structural op applies its rule's `jvp`.
 
 Nothing is kept for later: a node's tangent lives on the node (in its `_notes`, under
-the level) and dies with it, so a forward pass needs no more memory than the function.
-In a plain `ag.jvp` (one level, on numbers, nothing recorded: `_thread.dual`) the
+the level: `note`) and dies with it, so a forward pass needs no more memory than the function.
+In a plain `ag.jvp` (one level, on numbers, nothing recorded: `grad_mode.dual`) the
 constructors skip `push`'s dispatch: `tensor._checked_make` calls `dual_notes`, or for an
 elementwise op writes `_elementwise` out, as `value._checked_node` does for floats.
 
@@ -57,18 +57,31 @@ class Level:
 
 
 def note(node: Any, key: Any, value: Any) -> None:
-    """Write what a mode notes on a node: its tangent of a level, the line that made it."""
+    """Write what a mode notes on a node: its tangent of a level, the line that made it.
+
+    A node's `_notes` is None (or not set) when nothing is noted, the pair `(key, what)`
+    for one note, which is nearly always (a tuple is made in half a dict's time, and a
+    plain jvp makes one per op), and a dict for several."""
     notes = getattr(node, "_notes", None)
     if notes is None:
-        node._notes = {key: value}
+        node._notes = (key, value)
+    elif type(notes) is tuple:
+        node._notes = (key, value) if notes[0] == key else {notes[0]: notes[1], key: value}
     else:
         notes[key] = value
 
 
+def noted(node: Any, key: Any) -> Any:
+    """What a mode noted on the node under `key` (`note`), or None."""
+    notes = getattr(node, "_notes", None)
+    if type(notes) is tuple:
+        return notes[1] if notes[0] == key else None
+    return None if notes is None else notes.get(key)
+
+
 def tangent_of(node: Any, level: Level) -> Any:
     """The node's tangent in `level`, or None where the level's inputs do not reach it."""
-    notes = getattr(node, "_notes", None)
-    return None if notes is None else notes.get(level)
+    return noted(node, level)
 
 
 def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
@@ -90,12 +103,12 @@ def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:
 
 
 def dual_notes(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any, level: Level) -> Any:
-    """A new node's notes in a forward pass on numbers, its only level: `{level: tangent}`,
+    """A new node's notes in a forward pass on numbers, its only level: `(level, tangent)`,
     or None where the level's inputs do not reach it. (`push` and `tensor._checked_make`
     call it directly in a plain `ag.jvp` or `ag.jacfwd`; `value._checked_node`, and
     `tensor._checked_make` for a jvp's elementwise ops, write the same out.)"""
     t = (_elementwise if op.elementwise else _structural)(op, inputs, ctx, out, level)
-    return None if t is None else {level: t}
+    return None if t is None else (level, t)
 
 
 def times(local: Any, t: Any) -> Any:
@@ -179,4 +192,4 @@ def _structural(op: Any, inputs: tuple[Any, ...], ctx: Any, out: Any, level: Lev
     return t.reshape(out.data.shape)
 
 
-__all__ = ["Level", "dual_notes", "note", "push", "tangent_of", "times"]
+__all__ = ["Level", "dual_notes", "note", "noted", "push", "tangent_of", "times"]

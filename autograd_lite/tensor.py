@@ -20,7 +20,7 @@ import numpy as np
 
 from . import dispatch
 from . import rules as R
-from .grad_mode import _State, _thread, enable_grad, note_float
+from .grad_mode import _State, _thread, dual, enable_grad, note_float
 from .graph import gradients as graph_gradients
 from .graph import topological_order
 from .hooks import observe
@@ -60,61 +60,65 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
     """`_make`, then what the watching modes of this thread do with the new node (in
     `_make`'s place while some thread has such a mode on, as `value._checked_node`).
 
-    In a plain `ag.jvp` or `ag.jacfwd` (`_thread.dual`) that is the tangent alone, given
-    at once (`tangent.dual_notes`); for a jvp's elementwise op (one direction, shaped like
-    its node) written out here, as `tangent._elementwise` computes it: on small arrays the
-    Python around the products is most of the step (`bench/forward_mode.py`; a test pins
-    the two together).
+    In a plain `ag.jvp` or `ag.jacfwd` (`grad_mode.dual`) that is the tangent alone,
+    given at once (`tangent.dual_notes`); for a jvp's elementwise op (one direction,
+    shaped like its node) written out here, as `tangent._elementwise` computes it: on
+    small arrays the Python around the products is most of the step
+    (`bench/forward_mode.py`; a test pins the two together).
     """
-    level = _thread.dual
-    if level is None:
-        out = _record(data, op, parents, ctx)
-        observe(out, op, parents, ctx)
-        return out
-    # As `_make` makes it, recording nothing (a plain jvp never does):
-    out = _constant(data if type(data) is np.ndarray else np.asarray(data), ctx)
-    data = out.data
-    if not op.elementwise or level.batched:
-        out._notes = dual_notes(out, op, parents, ctx, level)
-        return out
-    partials = op.partials  # type: ignore[attr-defined]  # an Elementwise rule's
-    x = parents[0]
-    try:
-        notes = x._notes
-    except AttributeError:  # made before any mode was on: no tangent
-        notes = None
-    tx = None if notes is None else notes.get(level)
-    if len(parents) == 1:  # the tangent has the input's shape, which is the output's
-        if tx is None:
-            out._notes = None
+    level = dual()
+    if level is not None:
+        # As `_make` makes it, recording nothing (a plain jvp never does):
+        out = _constant(data if type(data) is np.ndarray else np.asarray(data), ctx)
+        if not op.elementwise or level.batched:
+            notes = dual_notes(out, op, parents, ctx, level)
+        else:  # the inputs' tangents, each shaped like its node
+            data = out.data
+            partials = op.partials  # type: ignore[attr-defined]  # an Elementwise rule's
+            x = parents[0]
+            try:
+                notes = x._notes
+            except AttributeError:  # made before any mode was on: no tangent
+                notes = None
+            if type(notes) is tuple:  # one note (`tangent.note`)
+                tx = notes[1] if notes[0] is level else None
+            else:
+                tx = None if notes is None else notes.get(level)
+            if len(parents) == 1:  # the tangent has the input's shape, which is the output's
+                t = None
+                if tx is not None:
+                    local = partials[0](x.data, ctx, data)  # `tangent.times`, inline: most ops
+                    if type(local) is not float:
+                        t = tx * local
+                    elif local == 1.0:
+                        t = tx
+                    elif local == -1.0:
+                        t = -tx
+                    elif local != 0.0:
+                        t = tx * local
+            else:
+                y = parents[1]
+                try:
+                    notes = y._notes
+                except AttributeError:
+                    notes = None
+                if type(notes) is tuple:
+                    ty = notes[1] if notes[0] is level else None
+                else:
+                    ty = None if notes is None else notes.get(level)
+                xd, yd = x.data, y.data
+                t = None if tx is None else times(partials[0](xd, yd, data), tx)
+                u = None if ty is None else times(partials[1](xd, yd, data), ty)
+                if u is not None:
+                    t = u if t is None else t + u
+                if t is not None and t.shape != data.shape:  # an input broadcast up to it
+                    t = R.broadcast_to(t, data.shape)
+            notes = None if t is None else (level, t)
+        if notes is not None or _thread.dual is level:  # else a copied context: see `dual`
+            out._notes = notes
             return out
-        local = partials[0](x.data, ctx, data)  # `tangent.times`, inline: most ops
-        if type(local) is not float:
-            out._notes = {level: tx * local}
-        elif local == 1.0:
-            out._notes = {level: tx}
-        elif local == -1.0:
-            out._notes = {level: -tx}
-        else:
-            out._notes = None if local == 0.0 else {level: tx * local}
-        return out
-    y = parents[1]
-    try:
-        notes = y._notes
-    except AttributeError:
-        notes = None
-    ty = None if notes is None else notes.get(level)
-    xd, yd = x.data, y.data
-    t = None if tx is None else times(partials[0](xd, yd, data), tx)
-    u = None if ty is None else times(partials[1](xd, yd, data), ty)
-    if u is not None:
-        t = u if t is None else t + u
-    if t is None:
-        out._notes = None
-        return out
-    if t.shape != data.shape:  # an input broadcast up to the output's shape
-        t = R.broadcast_to(t, data.shape)
-    out._notes = {level: t}
+    out = _record(data, op, parents, ctx)
+    observe(out, op, parents, ctx)
     return out
 
 
@@ -227,7 +231,8 @@ class Tensor:
     """
 
     # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
-    # its tangents in forward mode. None, or not set, when there is nothing to note.
+    # its tangents in forward mode: None (or not set) for nothing, else as `tangent.note`
+    # says.
     __slots__ = (
         "_ctx",
         "_notes",
@@ -249,7 +254,7 @@ class Tensor:
     _op: R.Rule | None
     _ctx: Any
     _retain: bool
-    _notes: dict[Any, Any] | None
+    _notes: tuple[Any, Any] | dict[Any, Any] | None
 
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""

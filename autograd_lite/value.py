@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from . import rules as R
-from .grad_mode import _State, _thread, enable_grad, note_float
+from .grad_mode import _State, _thread, dual, enable_grad, note_float
 from .graph import gradients, topological_order
 from .hooks import observe
 
@@ -60,45 +60,53 @@ def _checked_node(
     `hooks.swap` puts it in `_node`'s place, and puts `_node` back after: the ops pay
     nothing for the modes when no one uses them. It makes the node `_node` makes, then:
 
-    * in a plain `ag.jvp` (`_thread.dual`), gives it its tangent, a float, from the
+    * in a plain `ag.jvp` (`grad_mode.dual`), gives it its tangent, a float, from the
       rule's partials: $\\dot u = \\partial u/\\partial x\\,\\dot x + \\partial
       u/\\partial y\\,\\dot y$. This is `tangent.push` on numbers, written out here so
       that a scalar op's tangent costs about what the op does (`bench/forward_mode.py`;
       a test pins the two together);
     * else hands it to this thread's modes (`hooks.observe`).
     """
-    level = _thread.dual
-    if level is None:
-        out = _record(data, op, x, y, ctx)
-        observe(out, op, (x, y), ctx)
-        return out
-    out = _new(Value)  # as `_node` makes it, recording nothing (a plain jvp never does)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._x = out._y = out._op = None
-    out._ctx = ctx
-    try:
-        notes = x._notes
-    except AttributeError:  # made before any mode was on: no tangent
-        notes = None
-    tx = None if notes is None else notes.get(level)
-    if y is None:
-        out._notes = None if tx is None else {level: tx * op.partials[0](x.data, ctx, data)}
-        return out
-    try:
-        notes = y._notes
-    except AttributeError:
-        notes = None
-    ty = None if notes is None else notes.get(level)
-    if tx is None:
-        out._notes = None if ty is None else {level: ty * op.partials[1](x.data, y.data, data)}
-        return out
-    partials = op.partials
-    t = tx * partials[0](x.data, y.data, data)
-    if ty is not None:
-        t += ty * partials[1](x.data, y.data, data)
-    out._notes = {level: t}
+    level = dual()
+    if level is not None:
+        notes: Any
+        try:
+            notes = x._notes
+        except AttributeError:  # made before any mode was on: no tangent
+            notes = None
+        if type(notes) is tuple:  # one note (`tangent.note`)
+            tx = notes[1] if notes[0] is level else None
+        else:
+            tx = None if notes is None else notes.get(level)
+        if y is None:
+            t = None if tx is None else tx * op.partials[0](x.data, ctx, data)
+        else:
+            try:
+                notes = y._notes
+            except AttributeError:
+                notes = None
+            if type(notes) is tuple:
+                ty = notes[1] if notes[0] is level else None
+            else:
+                ty = None if notes is None else notes.get(level)
+            partials, xd, yd = op.partials, x.data, y.data
+            if ty is None:
+                t = None if tx is None else tx * partials[0](xd, yd, data)
+            elif tx is None:
+                t = ty * partials[1](xd, yd, data)
+            else:
+                t = tx * partials[0](xd, yd, data) + ty * partials[1](xd, yd, data)
+        if t is not None or _thread.dual is level:  # else a copied context: see `dual`
+            out = _new(Value)  # as `_node` makes it, recording nothing (a plain jvp never does)
+            out.data = data
+            out.grad = 0.0
+            out.label = ""
+            out._x = out._y = out._op = None
+            out._ctx = ctx
+            out._notes = None if t is None else (level, t)
+            return out
+    out = _record(data, op, x, y, ctx)
+    observe(out, op, (x, y), ctx)
     return out
 
 
@@ -145,7 +153,8 @@ class Value:
     """
 
     # `_notes`: what a watching mode notes on the node (hooks.py): the line that made it,
-    # its tangents in forward mode. None, or not set, when there is nothing to note.
+    # its tangents in forward mode: None (or not set) for nothing, else as `tangent.note`
+    # says.
     __slots__ = ("_ctx", "_notes", "_op", "_x", "_y", "data", "grad", "label")
     requires_grad = True  # every Value takes part in backward (read by the shared loops)
     _retain = False  # and keeps its grad
@@ -158,7 +167,7 @@ class Value:
     _y: Value | None
     _op: R.Rule | None
     _ctx: Any
-    _notes: dict[Any, Any] | None
+    _notes: tuple[Any, Any] | dict[Any, Any] | None
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is float:  # the common case; numbers.Real's check is slow

@@ -16,6 +16,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite.grad_mode import _State
+from autograd_lite.tangent import noted
 
 HERE = __file__
 
@@ -165,7 +166,7 @@ def test_lines_are_recorded_only_in_the_mode() -> None:
         outside._notes  # noqa: B018
     with ag.detect_anomaly():
         inside = x * 2
-    assert inside._notes["line"][0] == HERE
+    assert noted(inside, "line")[0] == HERE
 
 
 def test_create_graph_and_functions_in_the_mode() -> None:

@@ -20,6 +20,7 @@ from test_rules import apply, ids, sample
 
 import autograd_lite as ag
 from autograd_lite import rules as R
+from autograd_lite.tangent import Level, note, noted
 
 ELEMENTWISE = [rule for rule in R.RULES if rule.elementwise]
 STRUCTURAL = [rule for rule in R.RULES if not rule.elementwise and rule is not R.FROM_VALUE]
@@ -158,6 +159,36 @@ def test_tensor_jvp_short_path_equals_the_general_one(rule: R.Rule) -> None:
             general = ag.jvp(f, tuple(args), tangents)[1]
         assert short.shape == general.shape == np.broadcast_shapes(*[a.shape for a in arrays])
         np.testing.assert_array_equal(short, general)
+
+
+def test_one_note_is_a_pair_several_a_dict_and_each_reads_back() -> None:
+    node, level, other = ag.Value(1.0), Level(False), Level(False)
+    assert noted(node, level) is None
+    note(node, level, 2.0)
+    assert node._notes == (level, 2.0)  # one note: a pair (`tangent.note`)
+    note(node, level, 3.0)
+    assert node._notes == (level, 3.0)
+    note(node, "line", ("f.py", 7))
+    note(node, other, 4.0)
+    assert type(node._notes) is dict
+    assert (noted(node, level), noted(node, "line"), noted(node, other)) == (3.0, ("f.py", 7), 4.0)
+    assert noted(node, Level(False)) is None
+
+
+@pytest.mark.parametrize("kind", ["Value", "Tensor"])
+def test_the_short_path_reads_a_tangent_among_several_notes(kind: str) -> None:
+    """In a plain jvp a tangent is the node's one note, a pair; should the node carry
+    another note too (a dict), the written-out constructors still find the tangent."""
+
+    def f(x: Any) -> Any:
+        note(x, "line", ("f.py", 7))
+        return (x * x).tanh() * x
+
+    point = 0.4 if kind == "Value" else np.array([0.4, -1.2])
+    value, tangent = ag.jvp(f, (point,), (np.ones_like(point) if kind == "Tensor" else 1.0,))
+    u = np.tanh(np.square(point))
+    np.testing.assert_allclose(value, u * point, rtol=1e-15)
+    np.testing.assert_allclose(tangent, (1 - u**2) * 2 * point * point + u, rtol=1e-14)
 
 
 @pytest.mark.parametrize("anomaly", [False, True], ids=["plain", "general"])

@@ -6,6 +6,7 @@ so they fail on a process-wide flag every time, not by chance.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import threading
 from collections.abc import Callable, Iterator
@@ -116,7 +117,7 @@ def test_grad_in_one_thread_is_not_nested_by_a_grad_running_in_another() -> None
 
 def test_a_plain_jvp_in_one_thread_leaves_another_thread_recording() -> None:
     # While thread A is inside ag.jvp's f, every thread's nodes are made by the checking
-    # constructors; only A's take the short path of a plain jvp (`_thread.dual`).
+    # constructors; only A's take the short path of a plain jvp (`grad_mode.dual`).
     inside, done = threading.Event(), threading.Event()
 
     def slow(x: ag.Value) -> ag.Value:
@@ -137,6 +138,49 @@ def test_a_plain_jvp_in_one_thread_leaves_another_thread_recording() -> None:
     [(value, tangent)] = results
     assert value == pytest.approx(math.tanh(0.25))
     assert tangent == pytest.approx((1 - math.tanh(0.25) ** 2) * 2 * 0.5, rel=1e-12)
+
+
+def _tensor_square_grad() -> list[float]:
+    x = ag.Tensor([3.0], requires_grad=True)
+    (x * x).sum().backward()
+    return x.grad.tolist()
+
+
+def test_a_context_copied_inside_a_jvp_records_again_once_run_outside_it() -> None:
+    # The constructors read the plain jvp's level from a context variable; a copy of
+    # the context made inside f (an asyncio task's, say) still holds the level after
+    # the jvp, and is run here while a watching mode keeps the checking constructors in.
+    copies: list[contextvars.Context] = []
+
+    def f(x: ag.Value) -> ag.Value:
+        copies.append(contextvars.copy_context())
+        return x * x
+
+    assert ag.jvp(f, (2.0,), (1.0,)) == (4.0, 4.0)
+    with ag.detect_anomaly():
+        assert copies[0].run(_square_grad) == 6.0
+        assert copies[0].run(_tensor_square_grad) == [6.0]
+
+
+def test_a_thread_started_in_a_copy_of_a_jvps_context_records_its_own_graph() -> None:
+    # As a thread inherits its starter's context on Pythons that let it (free-threaded
+    # 3.14): the copy holds the jvp's level, the thread's own modes say it is in none.
+    results: list[object] = []
+
+    def f(x: ag.Value) -> ag.Value:
+        def work() -> None:
+            results.extend([_square_grad(), _tensor_square_grad()])
+            results.append(ag.jvp(lambda u: u * u, (3.0,), (1.0,)))
+
+        thread = threading.Thread(target=contextvars.copy_context().run, args=(work,))
+        thread.start()
+        thread.join(TIMEOUT)
+        return x.tanh()
+
+    value, tangent = ag.jvp(f, (0.5,), (2.0,))
+    assert results == [6.0, [6.0], (9.0, 6.0)]
+    assert value == math.tanh(0.5)
+    assert tangent == pytest.approx(2.0 * (1.0 - math.tanh(0.5) ** 2), rel=1e-15)
 
 
 def test_a_new_thread_starts_with_recording_on_even_inside_no_grad() -> None:
