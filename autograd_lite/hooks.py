@@ -8,7 +8,8 @@ plain `ag.jvp`, give the node its tangent directly: `tangent.dual_notes`); when 
 thread needs them, the plain constructors are put back. So the ops pay nothing for these
 modes when they are off, which is nearly always (a flag read per op would cost about 1%
 of a step of scalar ops). Which thread is watching is read from the per-thread flags
-`_thread.anomaly`, `_thread.levels` and `_thread.dual`.
+`_thread.anomaly` and `_thread.levels`, and a plain jvp from `grad_mode.dual` (a context
+variable, checked against `_thread.dual` where it could be a copy).
 """
 
 from __future__ import annotations
