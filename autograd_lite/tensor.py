@@ -24,7 +24,7 @@ from .grad_mode import _State, _thread, dual, enable_grad, note_float
 from .graph import gradients as graph_gradients
 from .graph import topological_order
 from .hooks import observe
-from .tangent import dual_notes, times
+from .tangent import dual_notes, noted, times
 from .value import Value
 
 _new = object.__new__
@@ -80,10 +80,12 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
                 notes = x._notes
             except AttributeError:  # made before any mode was on: no tangent
                 notes = None
-            if type(notes) is tuple:  # one note (`tangent.note`)
-                tx = notes[1] if notes[0] is level else None
-            else:
-                tx = None if notes is None else notes.get(level)
+            # its tangent: the node's one note, a pair (`tangent.note`); else `noted` looks
+            tx = (
+                notes[1]
+                if type(notes) is tuple and notes[0] is level
+                else notes and noted(x, level)
+            )
             if len(parents) == 1:  # the tangent has the input's shape, which is the output's
                 t = None
                 if tx is not None:
@@ -102,10 +104,11 @@ def _checked_make(data: Any, op: R.Rule, parents: tuple[Tensor, ...], ctx: Any =
                     notes = y._notes
                 except AttributeError:
                     notes = None
-                if type(notes) is tuple:
-                    ty = notes[1] if notes[0] is level else None
-                else:
-                    ty = None if notes is None else notes.get(level)
+                ty = (
+                    notes[1]
+                    if type(notes) is tuple and notes[0] is level
+                    else notes and noted(y, level)
+                )
                 xd, yd = x.data, y.data
                 t = None if tx is None else times(partials[0](xd, yd, data), tx)
                 u = None if ty is None else times(partials[1](xd, yd, data), ty)

@@ -23,6 +23,7 @@ from . import rules as R
 from .grad_mode import _State, _thread, dual, enable_grad, note_float
 from .graph import gradients, topological_order
 from .hooks import observe
+from .tangent import noted
 
 Number = int | float
 _new = object.__new__
@@ -74,10 +75,8 @@ def _checked_node(
             notes = x._notes
         except AttributeError:  # made before any mode was on: no tangent
             notes = None
-        if type(notes) is tuple:  # one note (`tangent.note`)
-            tx = notes[1] if notes[0] is level else None
-        else:
-            tx = None if notes is None else notes.get(level)
+        # its tangent: the node's one note, a pair (`tangent.note`); else `noted` looks
+        tx = notes[1] if type(notes) is tuple and notes[0] is level else notes and noted(x, level)
         if y is None:
             t = None if tx is None else tx * op.partials[0](x.data, ctx, data)
         else:
@@ -85,10 +84,11 @@ def _checked_node(
                 notes = y._notes
             except AttributeError:
                 notes = None
-            if type(notes) is tuple:
-                ty = notes[1] if notes[0] is level else None
-            else:
-                ty = None if notes is None else notes.get(level)
+            ty = (
+                notes[1]
+                if type(notes) is tuple and notes[0] is level
+                else notes and noted(y, level)
+            )
             partials, xd, yd = op.partials, x.data, y.data
             if ty is None:
                 t = None if tx is None else tx * partials[0](xd, yd, data)

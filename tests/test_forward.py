@@ -177,11 +177,14 @@ def test_one_note_is_a_pair_several_a_dict_and_each_reads_back() -> None:
 
 @pytest.mark.parametrize("kind", ["Value", "Tensor"])
 def test_the_short_path_reads_a_tangent_among_several_notes(kind: str) -> None:
-    """In a plain jvp a tangent is the node's one note, a pair; should the node carry
-    another note too (a dict), the written-out constructors still find the tangent."""
+    """In a plain jvp a tangent is the node's one note, a pair; a node made under
+    `detect_anomaly` inside f carries its line too (a dict), and once the mode is closed
+    the written-out constructors must still find its tangent."""
 
     def f(x: Any) -> Any:
-        note(x, "line", ("f.py", 7))
+        with ag.detect_anomaly():
+            x = x * 1.0
+        assert type(x._notes) is dict
         return (x * x).tanh() * x
 
     point = 0.4 if kind == "Value" else np.array([0.4, -1.2])
