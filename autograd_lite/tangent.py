@@ -79,9 +79,9 @@ def noted(node: Any, key: Any) -> Any:
     return None if notes is None else notes.get(key)
 
 
-def tangent_of(node: Any, level: Level) -> Any:
-    """The node's tangent in `level`, or None where the level's inputs do not reach it."""
-    return noted(node, level)
+tangent_of = noted
+"""`tangent_of(node, level)`: the node's tangent in `level`, its note under the level, or
+None where the level's inputs do not reach it."""
 
 
 def push(out: Any, op: Any, inputs: tuple[Any, ...], ctx: Any) -> None:

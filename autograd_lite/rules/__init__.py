@@ -25,6 +25,7 @@ from .base import (
     call,
     data_of,
     input_name,
+    number,
 )
 from .composites import (
     COMPOSITES,
@@ -106,7 +107,6 @@ from .elementwise import (
     TANH,
     WHERE,
     clip_bounds,
-    number,
 )
 from .structural import (
     ASTYPE,

@@ -23,6 +23,7 @@ recorded as a graph: that is all `create_graph=True` and Taylor mode need.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,6 +36,16 @@ SUM_LEVEL, PRODUCT_LEVEL, UNARY_LEVEL, POWER_LEVEL, ATOM = 1, 2, 3, 4, 9
 
 NODES = ("Value", "Tensor", "Series")
 """The node classes an op can have a method on (`Series` is Taylor mode's node)."""
+
+
+def number(c: Any) -> str:
+    """A constant as written in an expression: `2`, `-0.5`, `6.88137`."""
+    x = float(c)
+    if not math.isfinite(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
 
 
 class Show:
@@ -223,6 +234,8 @@ class Elementwise(Rule):
         *partials: tuple[str, Fn],
         **options: Any,
     ) -> None:
+        if len(partials) == 2 and "show" not in options:  # y may be a number: `maximum(x, 2)`
+            options["show"] = Show("call", name, consts=number)
         super().__init__(name, expr, scalar, array, tuple(text for text, _ in partials), **options)
         self.partials = tuple(fn for _, fn in partials)
 

@@ -25,22 +25,13 @@ from .base import (
     Show,
     call,
     data_of,
+    number,
 )
 from .special import erf as erf_array
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 ALL = "Value Tensor Series"
-
-
-def number(c: Any) -> str:
-    """A constant as written in an expression: `2`, `-0.5`, `6.88137`."""
-    x = float(c)
-    if not math.isfinite(x):
-        return str(x)
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.6g}"
 
 
 # ---------------------------------------------------------------- constant derivatives
@@ -380,19 +371,16 @@ SOFTPLUS = Elementwise("softplus", "log(1 + exp(x))", S.softplus, S.array_softpl
 MAXIMUM = Elementwise("maximum", "max(x, y)", S.maximum, np.maximum,
                       ("1 if x > y, 1/2 if x = y, else 0", lambda x, y, out: _share(x, y)),
                       ("1 if y > x, 1/2 if x = y, else 0", lambda x, y, out: _share(y, x)),
-                      show=Show("call", "maximum", consts=number),
                       names=Names("maximum", None, "", "maximum", (np.maximum,)),
                       kink=_kink_at_tie, kink_text="at x = y", taylor=True)
 MINIMUM = Elementwise("minimum", "min(x, y)", S.minimum, np.minimum,
                       ("1 if x < y, 1/2 if x = y, else 0", lambda x, y, out: _share(y, x)),
                       ("1 if y < x, 1/2 if x = y, else 0", lambda x, y, out: _share(x, y)),
-                      show=Show("call", "minimum", consts=number),
                       names=Names("minimum", None, "", "minimum", (np.minimum,)),
                       kink=_kink_at_tie, kink_text="at x = y", taylor=True)
 LOGADDEXP = Elementwise("logaddexp", "log(exp(x) + exp(y))", S.logaddexp, np.logaddexp,
                         ("exp(x - out)", lambda x, y, out: call(EXP, x - out)),
                         ("exp(y - out)", lambda x, y, out: call(EXP, y - out)),
-                        show=Show("call", "logaddexp", consts=number),
                         names=Names("logaddexp", None, "", "logaddexp", (np.logaddexp,)),
                         taylor=True,
                         doc="A primitive: log(exp(x) + exp(y)) overflows above 709.")
@@ -400,7 +388,6 @@ ARCTAN2 = Elementwise("arctan2", "arctan2(x, y): the angle of the point (y, x)",
                       math.atan2, np.arctan2,
                       ("y/(x^2 + y^2)", lambda x, y, out: y / (x * x + y * y)),
                       ("-x/(x^2 + y^2)", lambda x, y, out: -x / (x * x + y * y)),
-                      show=Show("call", "arctan2", consts=number),
                       names=Names("arctan2", None, "", "arctan2", (np.arctan2,)),
                       kink=lambda xs, c, out, eps: bool(
                           np.any((np.abs(xs[0]) <= eps) & (np.asarray(xs[1]) < 0))),
