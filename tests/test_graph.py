@@ -9,6 +9,8 @@ import weakref
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite.graph import topological_order
@@ -34,6 +36,47 @@ def test_order_puts_every_node_before_its_inputs() -> None:
     for node in order:
         for parent in node._parents:
             assert position[id(node)] < position[id(parent)]
+
+
+class Node:
+    """A bare graph node: what `topological_order` reads, and nothing else."""
+
+    __slots__ = ("_parents",)
+
+    def __init__(self, parents: tuple[Node, ...]) -> None:
+        self._parents = parents
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=3),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(min_value=1, max_value=3),
+)
+def test_order_of_a_random_graph_is_topological(inputs: list[list[int]], n_leaves: int) -> None:
+    # Node k takes its inputs among the nodes made before it (repeats allowed, as x * x),
+    # so chains, diamonds and nodes reached by paths of different lengths all occur.
+    nodes = [Node(()) for _ in range(n_leaves)]
+    for picks in inputs:
+        nodes.append(Node(tuple(nodes[i % len(nodes)] for i in picks)))
+    root = nodes[-1]
+    order = topological_order(root)
+    reachable, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if node not in reachable:
+            reachable.add(node)
+            stack.extend(node._parents)
+    assert order[0] is root
+    assert len(order) == len(set(order)) == len(reachable)
+    assert set(order) == reachable
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for parent in node._parents:
+            assert position[node] < position[parent]
 
 
 def test_a_200000_node_value_chain_runs_backward() -> None:
