@@ -28,7 +28,7 @@ import _timing
 import numpy as np
 
 import autograd_lite as ag
-from autograd_lite.train.memory import keep_freed_memory
+from autograd_lite.memory import keep_freed_memory
 
 DEPTH, WIDTH, BATCH = 32, 256, 256
 

@@ -6,10 +6,10 @@
    `tanh(h * 1.5 + 0.1)`, `sin(h) * h`, `exp(-h * h)` (sin's derivative, cos, costs as
    much as sin itself: "with sin"); on arrays of 10^2, 10^4 and 10^6 elements and on
    Values. Target: jvp at most 2x the forward pass. On Linux the arrays are measured
-   twice: with the allocator as it is, and with glibc told to keep freed memory
-   (`ag.train`'s `keep_freed_memory`, as the training loops do), since every fresh page
-   of a large array costs a fault, which the forward pass alone (one array alive at a
-   time) avoids more than jvp (two).
+   twice: with the allocator as it is (jvp runs no backward pass, which would change it),
+   and with glibc told to keep freed memory (`autograd_lite.memory`), since every fresh
+   page of a large array costs a fault, which the forward pass alone (one array alive at
+   a time) avoids more than jvp (two).
    The reference, measured in the same run: the same chains written by hand (NumPy for
    arrays, `math` for numbers), once alone and once carrying their tangents as a person
    would, the algebra simplified (`by hand: jvp / forward`). That ratio is a floor for
@@ -46,7 +46,7 @@ import _timing
 import numpy as np
 
 import autograd_lite as ag
-from autograd_lite.train.memory import keep_freed_memory
+from autograd_lite.memory import keep_freed_memory
 
 
 def out_based(h: Any) -> Any:
@@ -267,7 +267,7 @@ def main() -> None:
     rows = jvp_rows(repeat, sizes)
     _timing.print_table(headers, rows)
     if keep_freed_memory():
-        print("   again, with glibc keeping freed memory (ag.train's keep_freed_memory):")
+        print("   again, with glibc keeping freed memory (autograd_lite.memory):")
         _timing.print_table(headers, [r for r in jvp_rows(repeat, sizes) if r[1] != "Value"])
 
     print(f"2. Hessian of f: R^100 -> R, best of {repeat}; {_timing.load()}")

@@ -25,13 +25,12 @@ Reading the table: ms/step is the best of N runs (NumPy's and ours interleaved);
 `/ numpy` is this row's time over NumPy's: the engine's overhead on top of the
 arithmetic (target for autograd_lite: at most 1.05x).
 
-The float64 step's weight gradient and its update are arrays of 1.6 MB: glibc gives each
-fresh pages from the system (752 page faults a step, in both rows alike), and whether
-freed pages are kept for the next step depends on the heap's layout, so the as-is ratio
-swings by tens of percent between builds that differ by a few small allocations made at
-import. The ratios are therefore measured a second time with glibc told to keep freed
-memory (`ag.train`'s `keep_freed_memory`, as the training loops do), which measures the
-engine rather than the allocator.
+The float64 step's weight gradient and its update are arrays of 1.6 MB. With glibc's
+default settings, whether their pages are kept for the next step or faulted in afresh
+(752 page faults a step) depends on where they land in the heap, so either row's time
+swung by up to 1.5x between processes. The engine's first backward pass (here, in the
+gradient check) asks glibc to keep freed memory (`autograd_lite.memory`), for the whole
+process: both rows run with it, as a learner's own loop does.
 
 Two cores do the BLAS work by default; when other jobs share them, a BLAS thread that
 waits for its core slows every matmul, and the figures swing. `--blas-threads 1` gives
@@ -51,7 +50,7 @@ import _timing
 import numpy as np
 
 import autograd_lite as ag
-from autograd_lite.train.memory import keep_freed_memory
+from autograd_lite.memory import keep_freed_memory
 
 SIZES = (784, 256, 128, 10)
 BATCH = 128
@@ -233,10 +232,8 @@ def main() -> None:
             table.append((dtype_name, engine, seconds * 1e3, _timing.ratio(seconds, reference)))
     _timing.print_table(("dtype", "engine", "ms/step", "/ numpy"), table)
     print_ratios(timings)
-    if keep_freed_memory():
-        print()
-        print("again, with glibc keeping freed memory (ag.train's keep_freed_memory):")
-        print_ratios(time_ours_and_numpy(number, repeat))
+    kept = "keeps freed memory" if keep_freed_memory() else "runs with the system's settings"
+    print(f"allocator: glibc {kept} (asked for at the first backward pass)")
     _timing.print_end()
 
 

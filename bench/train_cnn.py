@@ -32,8 +32,8 @@ import numpy as np
 
 import autograd_lite as ag
 from autograd_lite import train
+from autograd_lite.memory import keep_freed_memory
 from autograd_lite.models import digits_cnn
-from autograd_lite.train.memory import keep_freed_memory
 
 sys.path.insert(0, str(_timing.ROOT / "tests"))
 

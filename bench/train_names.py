@@ -39,6 +39,7 @@ from typing import Any
 import _timing
 import numpy as np
 
+from autograd_lite.memory import keep_freed_memory
 from autograd_lite.train.language import (
     LanguageConfig,
     build_language_model,
@@ -46,7 +47,6 @@ from autograd_lite.train.language import (
     names_data,
     run_language,
 )
-from autograd_lite.train.memory import keep_freed_memory
 
 sys.path.insert(0, str(_timing.ROOT / "tests"))
 

@@ -7,7 +7,7 @@ r"""The training loop: the plain mini-batch loop every framework teaches, writte
 
 with a progress bar (tqdm, when it is installed and the output is a terminal) or plain
 lines, and a stop with a clear message if the loss stops being a finite number. Both
-loops first ask the C library to keep freed memory for reuse (`train/memory.py`).
+loops first ask the C library to keep freed memory for reuse (`memory.py`).
 
 Example:
     >>> import autograd_lite as ag
@@ -32,11 +32,11 @@ from typing import Any, TextIO
 import numpy as np
 
 from .. import data, optim
+from ..memory import keep_freed_memory
 from ..nn import Module
 from ..optim.lr_scheduler import LRScheduler
 from ..tensor import Tensor
 from .diagnose import Diagnostics
-from .memory import keep_freed_memory
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -122,7 +122,7 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     out = sys.stdout if file is None else file
-    keep_freed_memory()  # see train/memory.py: each step's arrays reuse the last step's memory
+    keep_freed_memory()  # see memory.py: each step's arrays reuse the last step's memory
     loader = data.DataLoader(
         X, y, batch_size=batch_size, shuffle=True, seed=seed, drop_last=drop_last
     )
@@ -243,7 +243,7 @@ def fit_steps(
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"fit_steps: X has {len(X)} rows and y {len(y)}; pass one target per row")
     out = sys.stdout if file is None else file
-    keep_freed_memory()  # see train/memory.py
+    keep_freed_memory()  # see memory.py
     rng = np.random.default_rng(seed)
     every = log_every or max(1, steps // 20)
     bar = _progress_bar(steps, out, unit="step") if progress else None
