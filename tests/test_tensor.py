@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Tensor
@@ -113,6 +115,64 @@ def test_softmax_and_log_softmax_are_finite_for_huge_logits() -> None:
     p = logits.softmax(axis=1)
     np.testing.assert_allclose(p.data.sum(axis=1), 1.0)
     np.testing.assert_allclose(logits.grad, np.eye(3)[[0, 0]] - p.data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_sum_to_is_the_adjoint_of_broadcasting(data: st.DataObject) -> None:
+    # sum_to(a, shape) is the backward of broadcasting `shape` up to a.shape, so for
+    # every v of that shape: <sum_to(a, shape), v> = <a, broadcast_to(v, a.shape)>.
+    from autograd_lite.rules.structural import sum_to
+
+    sizes = st.integers(min_value=1, max_value=3)
+    shape = tuple(data.draw(st.lists(sizes, max_size=3)))
+    lead = tuple(data.draw(st.lists(sizes, max_size=2)))
+    big = lead + tuple(data.draw(sizes) if n == 1 else n for n in shape)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    a, v = rng.standard_normal(big), rng.standard_normal(shape)
+    got = sum_to(a, shape)
+    assert np.shape(got) == shape
+    np.testing.assert_allclose(np.sum(got * v), np.sum(a * np.broadcast_to(v, big)), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"),
+    [
+        ((128, 10), -1),  # short rows, many: the transposed copy
+        ((128, 10), 1),
+        ((4, 64, 27), -1),
+        ((2, 3, 16, 16), 3),
+        ((8, 10), -1),  # few rows: as it is
+        ((128, 64), -1),  # long rows: as it is
+        ((128, 10), 0),  # not the last axis: as it is
+        ((5, 0), -1),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_reduce_rows_is_numpys_reduce(shape: tuple[int, ...], axis: int, dtype: Any) -> None:
+    from autograd_lite.rules.structural import reduce_rows
+
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    if x.size:
+        got = reduce_rows(np.maximum, x, axis)
+        want = np.maximum.reduce(x, axis=axis, keepdims=True)
+        assert got.dtype == want.dtype
+        assert got.shape == want.shape
+        np.testing.assert_array_equal(got, want)  # a max is exact, in any order
+    got = reduce_rows(np.add, x, axis)
+    want = np.add.reduce(x, axis=axis, keepdims=True)
+    assert got.dtype == want.dtype
+    assert got.shape == want.shape
+    # the same numbers added in another order: rounding apart, near 0 as well
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_log_softmax_of_many_short_rows_is_the_closed_form() -> None:
+    x = np.random.default_rng(1).standard_normal((256, 27)) * 30.0
+    want = x - x.max(axis=1, keepdims=True)
+    want -= np.log(np.exp(want).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(Tensor(x).log_softmax(axis=-1).data, want, rtol=1e-13, atol=1e-13)
 
 
 def test_float32_stays_float32_including_grads() -> None:

@@ -62,10 +62,32 @@ def sum_to(a: Any, shape: tuple[int, ...]) -> Any:
     if a.shape == shape:
         return a
     lead = a.ndim - len(shape)
+    if a.shape[lead:] == shape:  # only axes added in front (a bias): sum them away
+        return a.sum(axis=0) if lead == 1 else a.sum(axis=tuple(range(lead)))
     stretched = tuple([i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1])
-    if not stretched:  # only axes added in front (a bias): their sum has the shape already
-        return a.sum(axis=tuple(range(lead)))
     return a.sum(axis=tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+SHORT_ROW = 32
+"""Up to this length, a reduction along the last axis of at least 64 rows runs on a
+transposed copy (`reduce_rows`)."""
+
+
+def reduce_rows(ufunc: np.ufunc, x: np.ndarray, axis: int) -> np.ndarray:
+    """`ufunc.reduce(x, axis, keepdims=True)`, fast along a short last axis of many rows.
+
+    NumPy reduces such an array one row at a time, a call of its inner loop for each
+    row: the max over the 10 classes of 128 rows takes 6.6 µs, over 27 letters of 1,024
+    rows 49 µs. Reduced over the first axis of a transposed copy, one loop runs across
+    all rows at once: 2.7 and 21 µs, copy included. Long rows (64 and more) or few of
+    them (fewer than 64) stay as they are. The max is the same either way; a sum adds the
+    same numbers in another order.
+    """
+    last = x.ndim - 1
+    n = x.shape[axis] if last >= 1 else 0
+    if last >= 1 and axis % x.ndim == last and n <= SHORT_ROW and x.size >= 64 * n:
+        return ufunc.reduce(x.transpose((last, *range(last))).copy(), axis=0)[..., None]
+    return ufunc.reduce(x, axis=axis, keepdims=True)
 
 
 WRITE_OUT = 1 << 16
@@ -272,8 +294,8 @@ def _mean_jvp(ts: tuple[Any], xs: tuple[Any], c: tuple[Axis, bool], out: Any) ->
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """$(x_i - m) - \\log\\sum_j e^{x_j - m}$ with m = max(x): every exp at most 1, so
     logits of ±1000 stay finite."""
-    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - reduce_rows(np.maximum, x, axis)
+    return shifted - np.log(reduce_rows(np.add, np.exp(shifted), axis))
 
 
 def _log_softmax_vjp(g: Any, xs: tuple[Any], axis: int, out: Any, i: int) -> Any:
