@@ -1002,9 +1002,18 @@ def _check_axis(x: Tensor, axis: Any, op: str) -> Any:
 
 
 def _matmul(x: Tensor, y: Tensor) -> Tensor:
+    try:
+        data = np.matmul(x.data, y.data)
+    except ValueError:  # NumPy's message names neither the shapes nor the fix: ours does
+        raise _matmul_error(x, y) from None
+    return _make(data, R.MATMUL, (x, y))
+
+
+def _matmul_error(x: Tensor, y: Tensor) -> ValueError:
+    """Why `x @ y` failed, with the shapes and the likely fix."""
     a, b = x.data, y.data
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(
+        return ValueError(
             f"matmul: operands must have at least one dimension, got shapes {a.shape} and "
             f"{b.shape}; use * to multiply by a scalar"
         )
@@ -1016,15 +1025,11 @@ def _matmul(x: Tensor, y: Tensor) -> Tensor:
             hint = "; did you mean x @ W.T?"
         elif a.ndim >= 2 and a.shape[-2] == inner_b:
             hint = "; did you mean x.T @ W?"
-        raise ValueError(
+        return ValueError(
             f"matmul: shapes {a.shape} and {b.shape} do not align: the last dimension of "
             f"the first ({a.shape[-1]}) must equal the {which} of the second ({inner_b}){hint}"
         )
-    try:
-        data = np.matmul(a, b)
-    except ValueError:
-        raise _broadcast_error("matmul", x, y) from None
-    return _make(data, R.MATMUL, (x, y))
+    return _broadcast_error("matmul", x, y)
 
 
 def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:

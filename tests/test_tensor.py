@@ -172,7 +172,14 @@ def test_log_softmax_of_many_short_rows_is_the_closed_form() -> None:
     x = np.random.default_rng(1).standard_normal((256, 27)) * 30.0
     want = x - x.max(axis=1, keepdims=True)
     want -= np.log(np.exp(want).sum(axis=1, keepdims=True))
-    np.testing.assert_allclose(Tensor(x).log_softmax(axis=-1).data, want, rtol=1e-13, atol=1e-13)
+    t = Tensor(x, requires_grad=True)
+    out = t.log_softmax(axis=-1)
+    np.testing.assert_allclose(out.data, want, rtol=1e-13, atol=1e-13)
+    # L = sum(w * log_softmax(x)): dL/dx = w - softmax(x) * (row sums of w)
+    w = np.random.default_rng(2).standard_normal(x.shape)
+    (out * w).sum().backward()
+    grad = w - np.exp(want) * w.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(t.grad, grad, rtol=1e-12, atol=1e-13)
 
 
 def test_float32_stays_float32_including_grads() -> None:
