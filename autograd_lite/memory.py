@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
@@ -51,7 +52,7 @@ USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
 _done: bool | None = None
 
 
-def user_sets_allocator(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
+def user_sets_allocator(environ: Mapping[str, str] = os.environ) -> bool:
     """True when the environment tunes glibc's malloc itself (see the module's text)."""
     return any(name in environ for name in USER_SETTINGS) or (
         "glibc.malloc" in environ.get("GLIBC_TUNABLES", "")
@@ -72,9 +73,12 @@ def keep_freed_memory(trim: int = 1 << 30) -> bool:
         library is not glibc, or the environment sets glibc's malloc itself.
     """
     global _done
-    if _done is not None:
-        return _done
-    _done = False
+    if _done is None:
+        _done = _ask_glibc(trim)  # two threads may both ask: the same settings, twice
+    return _done
+
+
+def _ask_glibc(trim: int) -> bool:
     if not sys.platform.startswith("linux") or user_sets_allocator():
         return False
     try:
@@ -87,10 +91,9 @@ def keep_freed_memory(trim: int = 1 << 30) -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
-    _done = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
         mallopt(M_TRIM_THRESHOLD, int(min(trim, 2**31 - 1)))
     )
-    return _done
 
 
 __all__ = ["keep_freed_memory"]
