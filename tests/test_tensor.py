@@ -138,7 +138,7 @@ def test_sum_to_is_the_adjoint_of_broadcasting(data: st.DataObject) -> None:
 @pytest.mark.parametrize(
     ("shape", "axis"),
     [
-        ((128, 10), -1),  # short rows, many: the transposed copy
+        ((128, 10), -1),  # short rows, many: the fast paths (a transposed copy, einsum)
         ((128, 10), 1),
         ((4, 64, 27), -1),
         ((2, 3, 16, 16), 3),
