@@ -65,20 +65,31 @@ def main() -> None:
     script = HERE / args.script
     if not script.is_file():
         raise SystemExit(f"spread: no benchmark {args.script!r} in {HERE}")
+    if args.runs < 1:
+        raise SystemExit(f"spread: --runs must be at least 1, got {args.runs}")
+    try:
+        measure(script, args.script, args.options, args.runs)
+    except KeyboardInterrupt:
+        print("spread: interrupted; the runs before it are printed above", file=sys.stderr)
+        raise SystemExit(130) from None
 
-    _timing.print_machine(f"spread: {args.script} {' '.join(args.options)}, {args.runs} runs")
+
+def measure(script: Path, name: str, options: list[str], runs: int) -> None:
+    """Run `script` `runs` times and print each target line's figures and median."""
+
+    _timing.print_machine(f"spread: {name} {' '.join(options)}, {runs} runs")
     figures: dict[str, list[float]] = {}
     sides: dict[str, tuple[str, float]] = {}
-    for run in range(1, args.runs + 1):
+    for run in range(1, runs + 1):
         done = subprocess.run(
-            [sys.executable, str(script), *args.options], capture_output=True, text=True
+            [sys.executable, str(script), *options], capture_output=True, text=True
         )
         if done.returncode != 0:
             sys.stdout.write(done.stdout + done.stderr)
-            raise SystemExit(f"spread: run {run} of {args.script} failed")
+            raise SystemExit(f"spread: run {run} of {name} failed")
         lines = target_lines(done.stdout)
         if not lines:
-            raise SystemExit(f"spread: {args.script} printed no line with a target")
+            raise SystemExit(f"spread: {name} printed no line with a target")
         for key, (figure, side, target) in lines.items():
             figures.setdefault(key, []).append(figure)
             sides[key] = (side, target)
